@@ -1,0 +1,107 @@
+# mybrd labs. `make help` lists the targets.
+#
+#   make check-lab1 [SOLUTION=1] [KERNEL=6.1|6.12] [MODULE=x.ko] [TESTS=a,b]
+#   make console-lab1, make test, make setup, make skeletons, make clean
+
+KERNEL   ?= 6.1
+ACCEL    ?= tcg
+SOLUTION ?=
+MODULE   ?=
+TESTS    ?=
+
+LABS      := $(sort $(patsubst %/,%,$(wildcard lab0*/)))
+KENV      := .cache/kernel-$(KERNEL).env
+BUILD     := build
+CC        ?= cc
+CFLAGS    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g \
+             -Iharness/src
+HARNESS_C := $(wildcard harness/src/*.c)
+HARNESS_O := $(patsubst harness/src/%.c,$(BUILD)/harness/%.o,$(HARNESS_C))
+HARNESS_A := $(BUILD)/harness/libharness.a
+SKELGEN   := $(BUILD)/harness/skelgen
+UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/harness/%,\
+              $(wildcard harness/tests/test_*.c))
+
+# lab_of(1) = lab_of(01) = lab01-register
+lab_of = $(firstword $(filter lab$(if $(filter 1 2 3 4 5 6 7 8 9,$1),0$1,$1)-%,$(LABS)))
+# Which mybrd.c a check builds: the student's, or the solution's.
+src_of = $(if $(SOLUTION),solutions/$1/mybrd.c,$1/mybrd.c)
+variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))
+
+.PHONY: help setup check-lab% console-lab% test skeletons clean distclean
+.SUFFIXES:
+.SECONDARY:
+
+help:
+	@echo "mybrd labs: a Linux block driver in six steps, checked in QEMU."
+	@echo
+	@echo "  make check-labN        check your labNN-*/mybrd.c (N = 1..6)"
+	@echo "       SOLUTION=1        check solutions/labNN-*/mybrd.c instead"
+	@echo "       MODULE=path.ko    check a prebuilt module"
+	@echo "       TESTS=a,b         run only these tests"
+	@echo "       KERNEL=6.12       use Debian's 6.12 kernel (default 6.1)"
+	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
+	@echo "  make console-labN      a shell in the VM with the module loaded"
+	@echo "  make test              the test suite: harness, solutions, skeletons"
+	@echo "  make setup             install what is missing (also run by the above)"
+	@echo "  make skeletons         regenerate labNN-*/mybrd.c from solutions/"
+	@echo "                         (instructors: overwrites the skeletons)"
+	@echo "  make clean             remove build/; distclean also removes .cache/"
+
+setup:
+	@harness/setup.sh --kernel $(KERNEL)
+
+$(KENV):
+	@harness/setup.sh --kernel $(KERNEL)
+
+$(BUILD)/harness/%.o: harness/src/%.c $(wildcard harness/src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(HARNESS_A): $(HARNESS_O)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/%/check: %/check.c $(HARNESS_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(HARNESS_A) -lcunit -o $@
+
+$(BUILD)/harness/test_%: harness/tests/test_%.c $(HARNESS_A)
+	$(CC) $(CFLAGS) $< $(HARNESS_A) -lcunit -o $@
+
+$(SKELGEN): harness/tools/skelgen.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
+
+# The checker builds the module itself, to time it and explain failures.
+check-lab%: setup
+	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
+	@mkdir -p $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL)
+	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
+		--accel $(ACCEL) --build-dir $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL) \
+		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
+		$(if $(TESTS),--only $(TESTS)) $(if $(SOLUTION),--label solution)
+
+console-lab%: setup
+	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
+	@mkdir -p $(BUILD)/$(call lab_of,$*)/console-$(KERNEL)
+	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
+		--accel $(ACCEL) --build-dir $(BUILD)/$(call lab_of,$*)/console-$(KERNEL) \
+		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
+		--console
+
+skeletons: $(SKELGEN)
+	@for lab in $(LABS); do \
+		echo "skeletons: solutions/$$lab/mybrd.c -> $$lab/mybrd.c"; \
+		$(SKELGEN) solutions/$$lab/mybrd.c > $$lab/mybrd.c.tmp && \
+		mv $$lab/mybrd.c.tmp $$lab/mybrd.c || exit 1; \
+	done
+
+test: setup $(SKELGEN) $(UNIT_TESTS) $(foreach l,$(LABS),$(BUILD)/$(l)/check)
+	@harness/tests/run-suite.sh --kernel $(KERNEL) --accel $(ACCEL) $(LABS)
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf .cache

@@ -1,0 +1,469 @@
+#!/usr/bin/env bash
+# Puts in place what the labs need on a Debian 12 host: the host tools, the
+# headers of a Debian kernel to build modules against, and that kernel's
+# image and modules (unpacked under .cache/, never installed) for QEMU.
+# Idempotent: once all is in place it only checks and says "ready".
+set -euo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: harness/setup.sh [--kernel 6.1|6.12] [--quiet] [--help]
+
+Installs what the labs need on Debian 12 and writes .cache/kernel-SERIES.env
+(KERNEL_SERIES, KVER, KDIR, KIMG, KBOOT, KDEPS) for the Makefile and the VM.
+
+  --kernel S   kernel series: 6.1 (default, or $KERNEL) or 6.12
+  --quiet      print nothing when everything is already in place
+  --help       print this text
+
+Environment: KERNEL=6.1|6.12 (same as --kernel), REFRESH=1 re-resolves the
+kernel from Debian's meta packages instead of trusting the cached .env.
+The kernel image is downloaded and unpacked under .cache/kernel/, never
+installed: the host's /boot and bootloader are left alone.
+EOF
+}
+
+# Host tools; the VM carries busybox, mkfs.ext4/e2fsck and fio along.
+HOST_PKGS=(qemu-system-x86 busybox-static libcunit1-dev cpio build-essential
+	kmod xz-utils zstd binutils e2fsprogs fio)
+
+# Non-root Debian users lack /sbin in PATH; depmod lives there.
+PATH=$PATH:/usr/sbin:/sbin
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CACHE=$ROOT/.cache
+APT_LOG=$CACHE/apt.log
+SERIES=${KERNEL:-6.1}
+KIMG=
+QUIET=
+APT_UPDATED=
+TMPDIRS=()
+
+say() { echo "setup: $*"; }
+die() {
+	echo "setup: $*" >&2
+	exit 1
+}
+
+cleanup() {
+	if ((${#TMPDIRS[@]})); then rm -rf "${TMPDIRS[@]}"; fi
+	give_back
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--kernel) (($# > 1)) || die "--kernel needs a series; use --kernel 6.1 or --kernel 6.12."
+			SERIES=$2; shift ;;
+		--kernel=*) SERIES=${1#--kernel=} ;;
+		--quiet | -q) QUIET=1 ;;
+		--help | -h) usage; exit 0 ;;
+		*) die "unknown argument '$1'; see harness/setup.sh --help." ;;
+		esac
+		shift
+	done
+	case $SERIES in
+	6.1 | 6.12) ;;
+	*) die "unknown kernel series '$SERIES'; use --kernel 6.1 or --kernel 6.12." ;;
+	esac
+	ENV_FILE=$CACHE/kernel-$SERIES.env
+}
+
+check_debian() {
+	[[ -f /etc/debian_version ]] ||
+		die "this is not Debian (no /etc/debian_version); the labs need Debian 12 with its kernel packages."
+}
+
+# --- package state (dpkg only: fast, no apt) ---------------------------------
+
+# Prints the packages among "$@" that are not installed.
+missing_pkgs() {
+	(($#)) || return 0 # dpkg-query -W without names lists everything
+	local -A ok=()
+	local name status
+	while read -r name status; do
+		[[ $status == *" installed" ]] && ok[$name]=1
+	done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
+	for name; do
+		[[ -n ${ok[$name]:-} ]] || echo "$name"
+	done
+}
+
+# --- fast path ---------------------------------------------------------------
+
+# Loads the cached .env into E_KVER, E_KDIR, ... (missing keys stay empty).
+read_env() {
+	E_KVER='' E_KDIR='' E_KIMG='' E_KBOOT='' E_KDEPS=''
+	[[ -f $ENV_FILE ]] || return 0
+	local key val
+	while IFS='=' read -r key val; do
+		case $key in
+		KVER | KDIR | KIMG | KBOOT | KDEPS) printf -v "E_$key" '%s' "$val" ;;
+		esac
+	done <"$ENV_FILE"
+}
+
+# True when the .env names files that all exist here and all packages are in.
+all_in_place() {
+	[[ -n $E_KVER && -n $E_KDIR && -n $E_KBOOT ]] || return 1
+	# A moved or copied repo must not keep using another tree's files.
+	[[ $E_KIMG == "$CACHE/kernel/$E_KVER" ]] || return 1
+	image_complete "$E_KIMG" && [[ -f $E_KBOOT && -f $E_KDIR/Makefile ]] || return 1
+	local -a deps
+	IFS=, read -r -a deps <<<"$E_KDEPS"
+	[[ -z $(missing_pkgs "${HOST_PKGS[@]}" "${deps[@]}") ]]
+}
+
+image_complete() {
+	[[ -f $1/vmlinuz && -f $1/config && -f $1/System.map && -f $1/modules/modules.dep ]]
+}
+
+ready() {
+	[[ -n $QUIET ]] || say "ready (kernel $1)"
+}
+
+# --- root and apt --------------------------------------------------------------
+
+# Runs "$@" as root: directly, or through sudo (which may ask for a password
+# when there is a terminal to ask on).
+as_root() {
+	if [[ $(id -u) == 0 ]]; then
+		"$@"
+	else
+		sudo "$@"
+	fi
+}
+
+# Stops unless as_root can work; $1 says what root is needed for.
+need_root() {
+	[[ $(id -u) == 0 ]] && return 0
+	if command -v sudo >/dev/null 2>&1; then
+		sudo -n true 2>/dev/null && return 0
+		[[ -t 0 ]] && return 0
+	fi
+	die "$1 needs root; run as root or install and configure sudo."
+}
+
+# Runs an apt command with its chatter in $APT_LOG; returns its status.
+apt_logged() {
+	mkdir -p "$CACHE"
+	echo "### $*" >>"$APT_LOG"
+	"$@" >>"$APT_LOG" 2>&1
+}
+
+# Explains a failed apt step from its log, in one sentence, and stops.
+apt_die() {
+	local what=$1
+	if tail -n 40 "$APT_LOG" | grep -qE 'Unable to locate package|has no installation candidate'; then
+		die "apt-get could not find $what; check /etc/apt/sources.list lists Debian 12 (bookworm, bookworm-updates, bookworm-security, main) and run again."
+	elif tail -n 40 "$APT_LOG" | grep -qiE 'fetch|resolv|connect|404|timed out|Hash Sum'; then
+		die "apt-get could not fetch $what; check the network and /etc/apt/sources.list."
+	fi
+	die "apt-get failed on $what (see $APT_LOG); fix apt (e.g. 'apt-get -f install') and run again."
+}
+
+apt_update() {
+	[[ -n $APT_UPDATED ]] && return 0
+	need_root "updating the package lists"
+	say "updating package lists (apt-get update)"
+	apt_logged as_root apt-get update || apt_die "the package lists"
+	APT_UPDATED=1
+}
+
+# The lists are missing (fresh image) or over a day old: kernel ABIs move on.
+lists_stale() {
+	local newest
+	newest=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 -print -quit 2>/dev/null)
+	[[ -z $newest ]]
+}
+
+apt_install() {
+	need_root "installing $*"
+	apt_update
+	say "installing $* (apt-get)"
+	apt_logged as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends -o DPkg::Lock::Timeout=300 "$@" || apt_die "$*"
+}
+
+# Downloads .debs of "$@" into directory $1 (no root needed, nothing installed).
+apt_download() {
+	local dir=$1
+	shift
+	local -a opts=()
+	# As root apt drops to the _apt user, who cannot write into our temp dir.
+	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
+	if ! (cd "$dir" && apt_logged apt-get download "${opts[@]}" "$@"); then
+		# Stale lists name versions the mirror has dropped: refresh once.
+		[[ -z $APT_UPDATED ]] || apt_die "$*"
+		apt_update
+		(cd "$dir" && apt_logged apt-get download "${opts[@]}" "$@") || apt_die "$*"
+	fi
+}
+
+# Fields "Depends:" of a package's candidate, one alternative group a line.
+depends_of() {
+	apt-cache show --no-all-versions "$1" 2>/dev/null |
+		sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
+		sed -e 's/([^)]*)//g' -e 's/:any//g' -e 's/^ *//' -e 's/ *$//' -e 's/  */ /g'
+}
+
+# Sets TMP to a new scratch dir under .cache (same file system as the
+# results, so they move in by rename); removed on exit.
+new_tmpdir() {
+	mkdir -p "$CACHE"
+	TMP=$(mktemp -d "$CACHE/.tmp.XXXXXX")
+	TMPDIRS+=("$TMP")
+}
+
+# --- kernel ----------------------------------------------------------------------
+
+meta_pkg() {
+	case $1 in
+	6.1) echo linux-image-amd64 ;;
+	*) echo "linux-image-$1-amd64" ;;
+	esac
+}
+
+# Sets KVER from the meta package's linux-image-<series>... dependency.
+resolve_kver() {
+	local meta pkg="" pattern="^linux-image-${SERIES//./\\.}[.-].*-amd64$"
+	meta=$(meta_pkg "$SERIES")
+	if lists_stale; then
+		# Missing lists need root; stale ones we refresh only when we can.
+		if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null) ]]; then
+			apt_update
+		elif [[ $(id -u) == 0 ]] || sudo -n true 2>/dev/null; then
+			apt_update
+		fi
+	fi
+	local try
+	for try in 1 2; do
+		pkg=$(apt-cache depends "$meta" 2>/dev/null |
+			awk '/Depends:/ { print $2 }' | grep -E "$pattern" | head -n 1 || true)
+		[[ -z $pkg && $try == 1 && -z $APT_UPDATED ]] || break
+		apt_update
+	done
+	[[ -n $pkg ]] ||
+		die "apt-cache found no kernel behind $meta; check /etc/apt/sources.list lists Debian 12 (bookworm and bookworm-security, main)."
+	KVER=${pkg#linux-image-}
+	say "kernel $SERIES is $KVER (from $meta)"
+}
+
+# Plans the headers: sets HDR_MODE (apt: install the package; extract: its
+# dependencies would install the kernel image on the host, so unpack the
+# header packages under .cache instead), HDR_DEBS (to unpack) and KDEPS
+# (packages the headers need installed on the host).
+plan_headers() {
+	local top=linux-headers-$KVER group first
+	local -a queue=("$top") seen=()
+	HDR_MODE=apt HDR_DEBS=() KDEPS=()
+	apt-cache show --no-all-versions "$top" >/dev/null 2>&1 || apt_update
+	while read -r group; do
+		[[ $group == *linux-image-* ]] && HDR_MODE=extract
+	done < <(depends_of "$top")
+	if [[ $HDR_MODE == apt ]]; then
+		KDEPS=("$top")
+		return 0
+	fi
+	while ((${#queue[@]})); do
+		local pkg=${queue[0]}
+		queue=("${queue[@]:1}")
+		[[ " ${seen[*]:-} " == *" $pkg "* ]] && continue
+		seen+=("$pkg")
+		HDR_DEBS+=("$pkg")
+		while read -r group; do
+			[[ -z $group || $group == *linux-image-* ]] && continue
+			first=${group%% *}
+			case $first in
+			linux-headers-* | linux-kbuild-*) queue+=("$first") ;;
+			linux-base) ;; # only the image's maintainer scripts use it
+			*) [[ " ${KDEPS[*]:-} " == *" $first "* ]] || KDEPS+=("$first") ;;
+			esac
+		done < <(depends_of "$pkg")
+	done
+	[[ -n ${HDR_DEBS[*]} ]] || apt_die "linux-headers-$KVER"
+}
+
+# Unpacks the header packages into $KIMG/headers as a small root tree.
+extract_headers() {
+	local tmp root deb mk
+	say "unpacking linux-headers-$KVER into .cache/kernel/$KVER/headers (its package would install the kernel on the host)"
+	new_tmpdir
+	tmp=$TMP
+	apt_download "$tmp" "${HDR_DEBS[@]}"
+	root=$tmp/root
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$root"
+	done
+	# Debian's arch Makefile includes the common tree by absolute path;
+	# point it at the sibling directory next to itself instead.
+	mk=$root/usr/src/linux-headers-$KVER/Makefile
+	[[ -f $mk ]] || die "linux-headers-$KVER has no Makefile; report this, the package layout changed."
+	# shellcheck disable=SC2016 # $(...) is make syntax, written as is
+	sed -i 's|^include /usr/src/|include $(dir $(realpath $(lastword $(MAKEFILE_LIST))))../|' "$mk"
+	# lib/modules/*/build links to /usr/src; usr/share has only docs.
+	rm -rf "${root:?}/lib" "${root:?}/usr/share"
+	mkdir -p "$KIMG"
+	rm -rf "$KIMG/headers"
+	mv "$root" "$KIMG/headers"
+	rm -rf "$tmp"
+}
+
+provide_headers() {
+	if [[ $HDR_MODE == extract ]]; then
+		KDIR=$KIMG/headers/usr/src/linux-headers-$KVER
+		[[ -f $KDIR/Makefile ]] || extract_headers
+	else
+		KDIR=/usr/src/linux-headers-$KVER
+	fi
+	[[ -f $KDIR/Makefile ]] ||
+		die "$KDIR/Makefile is missing after installing linux-headers-$KVER; reinstall it with 'apt-get install --reinstall linux-headers-$KVER'."
+}
+
+# Downloads linux-image-$KVER and unpacks vmlinuz, config, System.map and the
+# module tree (with depmod's indexes, made by the package's postinst
+# otherwise) into $KIMG; nothing goes near /boot.
+provide_image() {
+	image_complete "$KIMG" && return 0
+	local tmp root f
+	say "unpacking linux-image-$KVER into .cache/kernel/$KVER (not installing it)"
+	new_tmpdir
+	tmp=$TMP
+	apt_download "$tmp" "linux-image-$KVER"
+	root=$tmp/root
+	dpkg-deb -x "$tmp"/linux-image-*.deb "$root"
+	for f in vmlinuz config System.map; do
+		[[ -f $root/boot/$f-$KVER ]] || die "linux-image-$KVER has no boot/$f-$KVER; run with REFRESH=1, or report this."
+	done
+	[[ -d $root/lib/modules/$KVER ]] || die "linux-image-$KVER has no lib/modules/$KVER; run with REFRESH=1, or report this."
+	depmod -b "$root" "$KVER"
+	mkdir -p "$KIMG"
+	rm -rf "$KIMG/modules" "$KIMG/vmlinuz" "$KIMG/config" "$KIMG/System.map"
+	mv "$root/lib/modules/$KVER" "$KIMG/modules"
+	mv "$root/boot/config-$KVER" "$KIMG/config"
+	mv "$root/boot/System.map-$KVER" "$KIMG/System.map"
+	mv "$root/boot/vmlinuz-$KVER" "$KIMG/vmlinuz" # last: marks it complete
+	rm -rf "$tmp"
+}
+
+# True when ELF file $1 carries XEN_ELFNOTE_PHYS32_ENTRY (type 0x12), the
+# PVH entry point QEMU needs to boot an uncompressed vmlinux directly.
+has_pvh_note() {
+	local notes
+	notes=$(readelf -n "$1" 2>/dev/null) || return 1
+	grep -qE '^ *Xen .*(\(0x0+12\)|PHYS32_ENTRY)' <<<"$notes"
+}
+
+# Decompresses the kernel payload of $1 into $2: tries each format's magic.
+unpack_payload() {
+	local in=$1 out=$2 magic tool off
+	for magic in '\xfd7zXZ\x00:xz' '\x28\xb5\x2f\xfd:zstd' '\x1f\x8b\x08\x00:gzip'; do
+		tool=${magic##*:}
+		off=$(LC_ALL=C grep -obUaP -m 1 "${magic%:*}" "$in" 2>/dev/null | head -n 1 | cut -d: -f1 || true)
+		[[ -n $off ]] || continue
+		command -v "$tool" >/dev/null || continue
+		# Data follows the stream, so the tool fails: judge the output.
+		tail -c "+$((off + 1))" "$in" | "$tool" -dc >"$out" 2>/dev/null || true
+		[[ $(head -c 4 "$out" | od -An -tx1 | tr -d ' \n') == 7f454c46 ]] && return 0
+	done
+	return 1
+}
+
+# Keeps an uncompressed, PVH-bootable vmlinux when one can be had: QEMU then
+# skips the in-guest decompression. KBOOT falls back to vmlinuz otherwise.
+provide_vmlinux() {
+	KBOOT=$KIMG/vmlinuz
+	if [[ -f $KIMG/vmlinux ]]; then
+		KBOOT=$KIMG/vmlinux
+		return 0
+	fi
+	local tmp
+	new_tmpdir
+	tmp=$TMP
+	if ! unpack_payload "$KIMG/vmlinuz" "$tmp/vmlinux"; then
+		say "could not recover vmlinux from vmlinuz; booting the compressed image (slower)"
+	elif ! has_pvh_note "$tmp/vmlinux"; then
+		say "vmlinux of $KVER has no PVH entry note; booting the compressed image (slower)"
+	else
+		mv "$tmp/vmlinux" "$KIMG/vmlinux"
+		KBOOT=$KIMG/vmlinux
+		say "recovered vmlinux from vmlinuz (PVH entry: direct boot)"
+	fi
+	rm -rf "$tmp"
+}
+
+# Written last and atomically: its presence means everything else is there.
+write_env() {
+	local tmp deps
+	deps=$(IFS=,; echo "${KDEPS[*]}")
+	tmp=$(mktemp "$ENV_FILE.XXXXXX")
+	cat >"$tmp" <<EOF
+KERNEL_SERIES=$SERIES
+KVER=$KVER
+KDIR=$KDIR
+KIMG=$KIMG
+KBOOT=$KBOOT
+KDEPS=$deps
+EOF
+	chmod 644 "$tmp"
+	mv "$tmp" "$ENV_FILE"
+}
+
+# Run as root (sudo make setup) in a user's checkout: give the files back,
+# also after a failure, or the user's next run could not write to .cache.
+give_back() {
+	[[ $(id -u) == 0 && -d $CACHE ]] || return 0
+	local owner
+	owner=$(stat -c %u:%g "$ROOT")
+	[[ $owner != 0:0 ]] || return 0
+	find "$CACHE" -maxdepth 2 -user 0 -exec chown -h "$owner" {} + 2>/dev/null || true
+	if [[ -n ${KIMG:-} && -d $KIMG ]]; then
+		chown -R -h "$owner" "$KIMG"
+	fi
+}
+
+main() {
+	parse_args "$@"
+	check_debian
+	read_env
+	if [[ -z ${REFRESH:-} ]] && all_in_place; then
+		ready "$E_KVER"
+		return 0
+	fi
+
+	# Slow path; another make job may be on it too: one at a time.
+	mkdir -p "$CACHE/kernel"
+	exec 9>>"$CACHE/.setup.lock"
+	flock 9
+	read_env
+	if [[ -z ${REFRESH:-} ]] && all_in_place; then
+		ready "$E_KVER"
+		return 0
+	fi
+	# Left by an interrupted run (we hold the lock); may be root's: try only.
+	rm -rf "$CACHE"/.tmp.* 2>/dev/null || true
+
+	local -a missing
+	mapfile -t missing < <(missing_pkgs "${HOST_PKGS[@]}")
+	((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+
+	if [[ -z ${REFRESH:-} && -n $E_KVER ]]; then
+		KVER=$E_KVER
+	else
+		resolve_kver
+	fi
+	KIMG=$CACHE/kernel/$KVER
+
+	plan_headers
+	mapfile -t missing < <(missing_pkgs "${KDEPS[@]}")
+	((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+	provide_headers
+	provide_image
+	provide_vmlinux
+	write_env
+	ready "$KVER"
+}
+
+main "$@"

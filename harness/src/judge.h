@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Assertions that teach. Each names the behaviour checked, what was expected,
+ * what was seen, the test's dmesg lines and a hint naming the TODO, then
+ * records the failure with CUnit. After the first failed assertion of a test
+ * the others do nothing (they would only repeat the consequence), so a judge
+ * is a plain sequence of expectations.
+ */
+#ifndef MYBRD_JUDGE_H
+#define MYBRD_JUDGE_H
+
+#include <stdbool.h>
+#include "logread.h"
+
+struct lab_test;
+
+/* What one test did in the guest. */
+struct test_result {
+	bool ran;		/* it began */
+	bool ended;		/* it finished: rc is valid */
+	int rc;
+	char *output;		/* its stdout and stderr */
+	struct kslice dmesg;	/* its kernel messages */
+	char *cause;		/* why it did not end: crash, hang, no boot */
+	double seconds;
+};
+
+struct judge {
+	const struct lab_test *test;
+	const struct test_result *result;
+	bool failed;
+	const char *hint;	/* overrides the test's hint while set */
+	char why[256];		/* the first failure, for result files */
+};
+
+/* Fails unless the test ended with status 0 and the kernel stayed clean. */
+bool expect_ok(struct judge *j);
+
+/* Fails if the test's dmesg holds an oops, BUG, WARNING, panic, lockup... */
+bool expect_clean_dmesg(struct judge *j);
+
+/* Fails unless the fragment printed "key=<want>". */
+bool expect_fact(struct judge *j, const char *key, const char *want,
+		 const char *expected);
+
+/* The value the fragment printed as "key=value", or NULL. */
+const char *fact_of(const struct judge *j, const char *key);
+
+/* True if the fragment's output contains text. */
+bool output_has(const struct judge *j, const char *text);
+
+/* Fails if cond is false, with the expectation and what was seen. */
+bool expect_that(struct judge *j, bool cond, const char *expected,
+		 const char *seen_fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Sets the hint for the expectations that follow (NULL: the test's own), for
+ * a check that depends on an earlier TODO than the one the test is about.
+ */
+void judge_hint(struct judge *j, const char *hint);
+
+/* Runs the test's judge (or expect_ok) and prints PASS or the lesson. */
+void judge_run(struct judge *j);
+
+#endif

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What a lab's checker declares: a list of named tests, each a shell fragment
+ * run in the guest and a judge that asserts on what it printed, its exit
+ * status and its slice of dmesg. lab_main() does the rest: builds the module,
+ * boots the VM once for the whole suite (again after a crash), and runs the
+ * judges as CUnit tests.
+ */
+#ifndef MYBRD_LAB_H
+#define MYBRD_LAB_H
+
+#include "judge.h"
+
+struct lab_test {
+	const char *name;	/* CUnit test name: loads_cleanly */
+	const char *behaviour;	/* what is checked, one line */
+	const char *script;	/* shell fragment run in the guest */
+	/* Asserts on the result; NULL means "exits 0, dmesg clean". */
+	void (*judge)(struct judge *j);
+	const char *hint;	/* where to look when it fails: the TODO */
+	/* The untouched skeleton must fail this test (proved by make test). */
+	bool skeleton_fails;
+};
+
+struct lab {
+	const char *id;		/* "lab01-register" */
+	const char *title;
+	const struct lab_test *tests;
+	int ntests;
+};
+
+#define LAB_TESTS(array) .tests = (array), \
+	.ntests = (int)(sizeof(array) / sizeof((array)[0]))
+
+int lab_main(const struct lab *lab, int argc, char **argv);
+
+#endif

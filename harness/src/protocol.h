@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The test protocol the guest's /init writes to ttyS1, free of kernel noise:
+ *   @@READY                  the guest booted and starts testing
+ *   @@BEGIN <index> <name>   a test starts; its output follows
+ *   @@END <index> rc=<rc>    it ended with that exit status
+ *   @@DONE                   every test ran; the guest powers off
+ */
+#ifndef MYBRD_PROTOCOL_H
+#define MYBRD_PROTOCOL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct proto_test {
+	bool began;
+	bool ended;
+	int rc;
+	char *output;
+};
+
+struct proto {
+	bool ready;
+	bool done;
+	int current;	/* index of the test begun last, -1 if none */
+	int ntests;
+	struct proto_test *tests;
+};
+
+/* Parses the log text of a boot; tests outside [0, ntests) are ignored. */
+int proto_parse(struct proto *p, const char *text, int ntests);
+void proto_free(struct proto *p);
+
+#endif

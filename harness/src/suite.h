@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Runs a lab's tests in the VM: one boot for the whole suite; when a test
+ * crashes or hangs the kernel, it fails with the cause and the remaining
+ * tests run in a fresh boot.
+ */
+#ifndef MYBRD_SUITE_H
+#define MYBRD_SUITE_H
+
+#include "judge.h"
+#include "lab.h"
+
+struct suite_config {
+	const char *kernel;	/* vmlinux or vmlinuz */
+	const char *accel;	/* tcg or kvm */
+	const char *workdir;	/* initramfs and logs go here */
+	const char *module;	/* the mybrd.ko under test */
+	const char *guest_dir;	/* harness/guest: init.sh, lib.sh */
+	double boot_limit_s;	/* until the guest says it is ready */
+	double test_limit_s;	/* per test */
+	int memory_mb;
+	int cpus;
+};
+
+struct suite_run {
+	int ntests;
+	struct test_result *results;
+	struct klog *logs;	/* one per boot; results point into them */
+	int nboots;
+	double boot_seconds;	/* summed over boots: until ready */
+	double test_seconds;
+	char *boot_failure;	/* why the VM never got ready, or NULL */
+};
+
+int suite_build_initramfs(const struct suite_config *cfg,
+			  const struct lab *lab, const char *path);
+int suite_run(const struct suite_config *cfg, const struct lab *lab,
+	      struct suite_run *run);
+/* An interactive shell in the VM with the module loaded. */
+int suite_console(const struct suite_config *cfg, const struct lab *lab);
+void suite_run_free(struct suite_run *run);
+
+#endif

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * VM runner: starts QEMU with the guest's two serial ports captured to files
+ * (ttyS0: kernel console, ttyS1: the test protocol), and makes sure that the
+ * QEMU process never outlives the checker: on timeout, error, Ctrl-C or the
+ * checker's own death it is killed.
+ */
+#ifndef MYBRD_VM_H
+#define MYBRD_VM_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct vm_config {
+	const char *kernel;	/* vmlinux (PVH entry) or vmlinuz (bzImage) */
+	const char *initrd;
+	const char *append;	/* kernel command line */
+	const char *accel;	/* "tcg" (default) or "kvm" (explicit opt-in) */
+	const char *console_log; /* ttyS0 capture; NULL: interactive stdio */
+	const char *proto_log;	/* ttyS1 capture */
+	int memory_mb;
+	int cpus;
+};
+
+struct vm {
+	pid_t pid;
+	int status;		/* wait status once exited */
+	bool exited;
+};
+
+int vm_start(const struct vm_config *cfg, struct vm *vm);
+
+/* Wait up to timeout_ms for QEMU to exit; true if it has. */
+bool vm_wait(struct vm *vm, int timeout_ms);
+
+/* Kill QEMU (and anything it started) and reap it. Safe to call twice. */
+void vm_kill(struct vm *vm);
+
+/* Kill any running QEMU on SIGINT, SIGTERM, SIGHUP, then die of the signal. */
+void vm_install_signal_cleanup(void);
+
+#endif
