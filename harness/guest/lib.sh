@@ -31,3 +31,11 @@ registration_facts() {
 	if [ -e /sys/block/mybrd ]; then fact disk yes; else fact disk no; fi
 	if [ -e /dev/mybrd ]; then fact node yes; else fact node no; fi
 }
+
+# Loads a module of the kernel package ("ext4") and what it needs, in the
+# order the initramfs builder wrote (the lab declares it in kernel_modules).
+load_kmod() {
+	while read -r m; do
+		[ -d "/sys/module/$m" ] || insmod "/lib/modules/$m.ko" || return
+	done < "/lib/modules/$1.load"
+}

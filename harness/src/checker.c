@@ -35,6 +35,7 @@ struct options {
 
 struct kernel_env {
 	char kver[256];
+	char kimg[4096];
 	char kdir[4096];
 	char kboot[4096];
 };
@@ -44,6 +45,7 @@ static struct {
 	struct lab lab;
 	struct suite_run run;
 	FILE *results;
+	const char *kernel;
 } current;
 
 static double now_s(void)
@@ -155,6 +157,8 @@ static int read_kernel_env(const char *path, struct kernel_env *env)
 			set_value(env->kver, sizeof(env->kver), line + 5);
 		else if (!strncmp(line, "KDIR=", 5))
 			set_value(env->kdir, sizeof(env->kdir), line + 5);
+		else if (!strncmp(line, "KIMG=", 5))
+			set_value(env->kimg, sizeof(env->kimg), line + 5);
 		else if (!strncmp(line, "KBOOT=", 6))
 			set_value(env->kboot, sizeof(env->kboot), line + 6);
 	}
@@ -215,6 +219,7 @@ static void run_current_test(void)
 		struct judge j = {
 			.test = &current.lab.tests[i],
 			.result = &current.run.results[i],
+			.kernel = current.kernel,
 		};
 
 		if (strcmp(name, j.test->name))
@@ -294,17 +299,20 @@ static void print_boot_failure(void)
 static int check(const struct options *o, const struct kernel_env *env)
 {
 	double start = now_s(), build_s;
-	char guest[4096];
+	char guest[4096], modules[4200];
 	struct suite_config cfg = {
 		.kernel = env->kboot, .accel = o->accel,
 		.workdir = o->build_dir, .guest_dir = guest,
+		.modules_dir = modules,
 		.boot_limit_s = o->boot_limit_s,
 		.test_limit_s = o->test_limit_s,
 		.memory_mb = 512, .cpus = 2,
 	};
 	int failed;
 
+	current.kernel = env->kver;
 	snprintf(guest, sizeof(guest), "%s/harness/guest", o->root);
+	snprintf(modules, sizeof(modules), "%s/modules", env->kimg);
 	printf("== %s: %s (%s, kernel %s, %s)\n", current.lab.id,
 	       current.lab.title, o->module ? o->module : o->src, env->kver,
 	       o->accel);

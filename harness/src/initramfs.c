@@ -140,6 +140,144 @@ void cpio_add_binary(struct cpio *c, const char *host_path)
 	pclose(ldd);
 }
 
+/* "kernel/fs/ext4/ext4.ko.xz" -> "ext4", with '-' read as '_' as modprobe does. */
+static void module_name(const char *path, char *name, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strcspn(base, ".");
+	snprintf(name, size, "%.*s", (int)n, base);
+	for (char *p = name; *p; p++)
+		if (*p == '-')
+			*p = '_';
+}
+
+/* Reads a module, decompressing it as its file name says. */
+static char *read_module(const char *path, size_t *len)
+{
+	const char *tool = NULL;
+	char cmd[4200], *buf = NULL;
+	size_t cap = 0, n = 0, got;
+	FILE *p;
+
+	if (strstr(path, ".ko.xz"))
+		tool = "xz -dc";
+	else if (strstr(path, ".ko.zst"))
+		tool = "zstd -dcq";
+	if (!tool)
+		return slurp(path, len);
+	snprintf(cmd, sizeof(cmd), "%s '%s'", tool, path);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	do {
+		if (n == cap) {
+			char *bigger = realloc(buf, cap = cap * 2 + 65536);
+
+			if (!bigger)
+				break;
+			buf = bigger;
+		}
+		got = fread(buf + n, 1, cap - n, p);
+		n += got;
+	} while (got > 0);
+	if (pclose(p) != 0) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static int add_module_file(struct cpio *c, const char *modules_dir,
+			   const char *rel, FILE *order)
+{
+	char path[4096], name[256], dest[300];
+	size_t len = 0;
+	char *data;
+
+	snprintf(path, sizeof(path), "%s/%s", modules_dir, rel);
+	module_name(rel, name, sizeof(name));
+	data = read_module(path, &len);
+	if (!data) {
+		fprintf(stderr, "initramfs: cannot read module %s\n", path);
+		return -ENOENT;
+	}
+	snprintf(dest, sizeof(dest), "lib/modules/%s.ko", name);
+	cpio_add_data(c, dest, data, len, 0644);
+	fprintf(order, "%s\n", name);
+	free(data);
+	return 0;
+}
+
+/* The modules.dep line of module <name>: "<path>: <dep> <dep>...". */
+static char *find_dep_line(const char *modules_dir, const char *name)
+{
+	char path[4096], want[256], have[256], *line = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/modules.dep", modules_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return NULL;
+	module_name(name, want, sizeof(want));
+	while (getline(&line, &cap, f) > 0) {
+		char *colon = strchr(line, ':');
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		module_name(line, have, sizeof(have));
+		*colon = ':';
+		if (!strcmp(have, want)) {
+			fclose(f);
+			line[strcspn(line, "\n")] = '\0';
+			return line;
+		}
+	}
+	free(line);
+	fclose(f);
+	return NULL;
+}
+
+int cpio_add_kmod(struct cpio *c, const char *modules_dir, const char *name)
+{
+	char *line = find_dep_line(modules_dir, name), *deps[64], *order_text;
+	char dest[300];
+	size_t order_len;
+	FILE *order;
+	int ndeps = 0, err = 0;
+
+	if (!line) {
+		fprintf(stderr, "initramfs: no module %s in %s/modules.dep\n",
+			name, modules_dir);
+		return -ENOENT;
+	}
+	order = open_memstream(&order_text, &order_len);
+	*strchr(line, ':') = '\0';
+	for (char *tok = strtok(line + strlen(line) + 1, " "); tok && ndeps < 64;
+	     tok = strtok(NULL, " "))
+		deps[ndeps++] = tok;
+	cpio_add_dir(c, "lib");
+	cpio_add_dir(c, "lib/modules");
+	/* modules.dep lists what a module needs, the last to be loaded first. */
+	while (!err && ndeps > 0)
+		err = add_module_file(c, modules_dir, deps[--ndeps], order);
+	if (!err)
+		err = add_module_file(c, modules_dir, line, order);
+	fclose(order);
+	snprintf(dest, sizeof(dest), "lib/modules/%s.load", name);
+	cpio_add_data(c, dest, order_text, order_len, 0644);
+	free(order_text);
+	free(line);
+	if (err)
+		note_error(c, err);
+	return err;
+}
+
 int cpio_close(struct cpio *c)
 {
 	int err;

@@ -28,6 +28,7 @@ struct test_result {
 struct judge {
 	const struct lab_test *test;
 	const struct test_result *result;
+	const char *kernel;	/* release under test: "6.1.0-56-amd64" */
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
 	char why[256];		/* the first failure, for result files */

@@ -27,6 +27,16 @@ struct lab {
 	const char *title;
 	const struct lab_test *tests;
 	int ntests;
+	/* Host programs the tests run in the guest, NULL-terminated; their
+	 * shared libraries come along ("/usr/sbin/mkfs.ext4").
+	 */
+	const char *const *guest_programs;
+	/* Modules of the kernel package the tests load with load_kmod,
+	 * NULL-terminated ("ext4"); what modules.dep says they need comes
+	 * along, soft dependencies do not: ext4 wants "crc32c_generic"
+	 * listed (and loaded) before it.
+	 */
+	const char *const *kernel_modules;
 };
 
 #define LAB_TESTS(array) .tests = (array), \

@@ -83,6 +83,10 @@ int suite_build_initramfs(const struct suite_config *cfg,
 	add_guest_file(&c, cfg, "lib.sh", "check/lib.sh");
 	cpio_add_file(&c, "check/mybrd.ko", cfg->module, 0644);
 	add_tests(&c, lab);
+	for (const char *const *p = lab->guest_programs; p && *p; p++)
+		cpio_add_binary(&c, *p);
+	for (const char *const *m = lab->kernel_modules; m && *m; m++)
+		cpio_add_kmod(&c, cfg->modules_dir, *m);
 	return cpio_close(&c);
 }
 

@@ -16,6 +16,7 @@ struct suite_config {
 	const char *workdir;	/* initramfs and logs go here */
 	const char *module;	/* the mybrd.ko under test */
 	const char *guest_dir;	/* harness/guest: init.sh, lib.sh */
+	const char *modules_dir; /* the kernel package's lib/modules/<kver> */
 	double boot_limit_s;	/* until the guest says it is ready */
 	double test_limit_s;	/* per test */
 	int memory_mb;
