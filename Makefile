@@ -5,6 +5,7 @@
 
 KERNEL   ?= 6.1
 ACCEL    ?= tcg
+BOOT     ?= vmlinux
 SOLUTION ?=
 MODULE   ?=
 TESTS    ?=
@@ -41,6 +42,7 @@ help:
 	@echo "       TESTS=a,b         run only these tests"
 	@echo "       KERNEL=6.12       use Debian's 6.12 kernel (default 6.1)"
 	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
+	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "  make setup             install what is missing (also run by the above)"
@@ -78,7 +80,8 @@ check-lab%: setup
 	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
 	@mkdir -p $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL)
 	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
-		--accel $(ACCEL) --build-dir $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL) \
+		--accel $(ACCEL) --boot $(BOOT) \
+		--build-dir $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL) \
 		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
 		$(if $(TESTS),--only $(TESTS)) $(if $(SOLUTION),--label solution)
 
@@ -86,7 +89,8 @@ console-lab%: setup
 	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
 	@mkdir -p $(BUILD)/$(call lab_of,$*)/console-$(KERNEL)
 	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
-		--accel $(ACCEL) --build-dir $(BUILD)/$(call lab_of,$*)/console-$(KERNEL) \
+		--accel $(ACCEL) --boot $(BOOT) \
+		--build-dir $(BUILD)/$(call lab_of,$*)/console-$(KERNEL) \
 		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
 		--console
 
@@ -99,6 +103,8 @@ skeletons: $(SKELGEN)
 
 test: setup $(SKELGEN) $(UNIT_TESTS) $(foreach l,$(LABS),$(BUILD)/$(l)/check)
 	@harness/tests/run-suite.sh --kernel $(KERNEL) --accel $(ACCEL) $(LABS)
+
+include harness/mk/tools.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -27,6 +27,7 @@ struct options {
 	const char *results;	/* name<TAB>PASS|FAIL<TAB>why lines */
 	const char *label;	/* "solution", "skeleton", a student's name */
 	const char *accel;
+	const char *boot;	/* "vmlinux" (PVH, fast) or "vmlinuz" (fallback) */
 	double boot_limit_s;
 	double test_limit_s;
 	bool console;
@@ -60,7 +61,8 @@ static void usage(const char *prog)
 {
 	printf("usage: %s --kernel-env FILE [--src mybrd.c | --module mybrd.ko]\n"
 	       "       [--root DIR] [--build-dir DIR] [--only T1,T2] [--results FILE]\n"
-	       "       [--label TEXT] [--accel tcg|kvm] [--boot-timeout S]\n"
+	       "       [--label TEXT] [--accel tcg|kvm] [--boot vmlinux|vmlinuz]\n"
+	       "       [--boot-timeout S]\n"
 	       "       [--test-timeout S] [--console]\n"
 	       "       %s --list\n"
 	       "Builds mybrd.c, boots it in QEMU and runs this lab's tests.\n"
@@ -89,6 +91,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "results", required_argument, NULL, 'R' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "accel", required_argument, NULL, 'a' },
+		{ "boot", required_argument, NULL, 'K' },
 		{ "boot-timeout", required_argument, NULL, 'B' },
 		{ "test-timeout", required_argument, NULL, 'T' },
 		{ "console", no_argument, NULL, 'c' },
@@ -113,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'R': o->results = optarg; break;
 		case 'l': o->label = optarg; break;
 		case 'a': o->accel = optarg; break;
+		case 'K': o->boot = optarg; break;
 		case 'B': o->boot_limit_s = atof(optarg); break;
 		case 'T': o->test_limit_s = atof(optarg); break;
 		case 'c': o->console = true; break;
@@ -254,24 +258,17 @@ static void record_all(const char *why)
 		record(current.lab.tests[i].name, false, why);
 }
 
-static char *build(const struct options *o, const struct kernel_env *env)
+/* Only mybrd.c is the student's: Kbuild and the header are the lab's. */
+static void describe_build(const struct options *o,
+			  const struct kernel_env *env, struct module_build *mb,
+			  char *kbuild, char *compat, size_t size)
 {
-	char kbuild[4096], compat[4096];
-	char *ko = NULL;
-	struct module_build mb = {
+	snprintf(kbuild, size, "%s/%s/Kbuild", o->root, current.lab.id);
+	snprintf(compat, size, "%s/harness/kernel/mybrd_compat.h", o->root);
+	*mb = (struct module_build){
 		.source = o->src, .kbuild = kbuild, .compat = compat,
 		.kdir = env->kdir, .dir = o->build_dir,
 	};
-
-	if (o->module)
-		return strdup(o->module);
-	snprintf(kbuild, sizeof(kbuild), "%s/%s/Kbuild", o->root,
-		 current.lab.id);
-	snprintf(compat, sizeof(compat), "%s/harness/kernel/mybrd_compat.h",
-		 o->root);
-	if (module_build(&mb, &ko))
-		return NULL;
-	return ko;
 }
 
 static void print_summary(const struct options *o, int failed,
@@ -296,10 +293,30 @@ static void print_boot_failure(void)
 		printf("    %s\n", log->lines[i]);
 }
 
+/* The build's verdict once the suite ran: 0, or 1 after saying why. */
+static int finish_build(struct module_build *mb, struct build_job *job,
+			double *build_s)
+{
+	char *ko = NULL;
+
+	if (!job)
+		return 0;
+	if (module_build_finish(mb, job, &ko)) {
+		record_all("mybrd.c does not compile");
+		return 1;
+	}
+	*build_s = job->seconds;
+	free(ko);
+	return 0;
+}
+
 static int check(const struct options *o, const struct kernel_env *env)
 {
-	double start = now_s(), build_s;
-	char guest[4096], modules[4200];
+	double start = now_s(), build_s = 0;
+	char guest[4096], modules[4200], kbuild[4096], compat[4096];
+	char built[4200], bzimage[4200];
+	struct module_build mb;
+	struct build_job job, *building = NULL;
 	struct suite_config cfg = {
 		.kernel = env->kboot, .accel = o->accel,
 		.workdir = o->build_dir, .guest_dir = guest,
@@ -311,23 +328,42 @@ static int check(const struct options *o, const struct kernel_env *env)
 	int failed;
 
 	current.kernel = env->kver;
+	/* The compressed image boots slower but needs no PVH entry. */
+	if (o->boot && !strcmp(o->boot, "vmlinuz")) {
+		snprintf(bzimage, sizeof(bzimage), "%s/vmlinuz", env->kimg);
+		cfg.kernel = bzimage;
+	}
 	snprintf(guest, sizeof(guest), "%s/harness/guest", o->root);
 	snprintf(modules, sizeof(modules), "%s/modules", env->kimg);
-	printf("== %s: %s (%s, kernel %s, %s)\n", current.lab.id,
+	printf("== %s: %s (%s, kernel %s, %s, %s)\n", current.lab.id,
 	       current.lab.title, o->module ? o->module : o->src, env->kver,
-	       o->accel);
-	cfg.module = build(o, env);
-	build_s = now_s() - start;
-	if (!cfg.module) {
-		record_all("mybrd.c does not compile");
-		return 1;
+	       o->accel, cfg.kernel);
+	cfg.module = o->module;
+	if (!o->module) {
+		describe_build(o, env, &mb, kbuild, compat, sizeof(kbuild));
+		snprintf(built, sizeof(built), "%s/mybrd.ko", o->build_dir);
+		if (module_build_start(&mb, &job)) {
+			printf("Cannot build %s (see %s).\n", o->src, o->build_dir);
+			return 2;
+		}
+		building = &job;
+		cfg.module = built;
+		cfg.build = building;
 	}
-	if (o->console)
+	if (o->console) {
+		if (finish_build(&mb, building, &build_s))
+			return 1;
+		cfg.build = NULL;
 		return suite_console(&cfg, &current.lab) ? 2 : 0;
+	}
 	if (suite_run(&cfg, &current.lab, &current.run)) {
+		if (building)
+			module_build_cancel(building);
 		printf("Could not run the VM (see %s).\n", o->build_dir);
 		return 2;
 	}
+	if (finish_build(&mb, building, &build_s))
+		return 1;
 	if (current.run.boot_failure)
 		print_boot_failure();
 	failed = judge_all();

@@ -3,6 +3,10 @@
 #include "textfile.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <time.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -87,26 +91,88 @@ static void print_tail(const char *log, int lines)
 	}
 }
 
-int module_build(const struct module_build *mb, char **ko)
+static double now_s(void)
 {
-	char *cmd, *log, logpath[4096], dir[PATH_MAX];
-	int status, err = stage(mb);
+	struct timespec ts;
 
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+int module_build_start(const struct module_build *mb, struct build_job *job)
+{
+	char dir[PATH_MAX], logpath[PATH_MAX + 16];
+	int err = stage(mb);
+
+	memset(job, 0, sizeof(*job));
 	if (err)
 		return err;
 	/* Kbuild resolves M= from the kernel tree: it must be absolute. */
 	if (!realpath(mb->dir, dir))
 		return -errno;
+	snprintf(logpath, sizeof(logpath), "%s/build.log", dir);
+	job->started = now_s();
+	job->pid = fork();
+	if (job->pid < 0)
+		return -errno;
+	if (job->pid == 0) {
+		char mdir[PATH_MAX + 4];
+		int fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		/* Dies with the checker, like QEMU. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		setpgid(0, 0);
+		if (fd >= 0) {
+			dup2(fd, 1);
+			dup2(fd, 2);
+		}
+		snprintf(mdir, sizeof(mdir), "M=%s", dir);
+		execlp("make", "make", "-C", mb->kdir, mdir, "modules",
+		       (char *)NULL);
+		_exit(127);
+	}
+	setpgid(job->pid, job->pid);
+	return 0;
+}
+
+bool module_build_poll(struct build_job *job, bool wait)
+{
+	if (!job->done &&
+	    waitpid(job->pid, &job->status, wait ? 0 : WNOHANG) == job->pid) {
+		job->done = true;
+		job->seconds = now_s() - job->started;
+	}
+	return job->done;
+}
+
+bool module_build_ok(const struct build_job *job)
+{
+	return job->done && WIFEXITED(job->status) &&
+	       WEXITSTATUS(job->status) == 0;
+}
+
+void module_build_cancel(struct build_job *job)
+{
+	if (job->pid > 0 && !job->done) {
+		kill(-job->pid, SIGKILL);
+		module_build_poll(job, true);
+	}
+}
+
+int module_build_finish(const struct module_build *mb, struct build_job *job,
+			char **ko)
+{
+	char dir[PATH_MAX], logpath[PATH_MAX + 16];
+	char *log;
+
+	module_build_poll(job, true);
+	if (!realpath(mb->dir, dir))
+		return -errno;
 	snprintf(logpath, sizeof(logpath), "%s/build.log", mb->dir);
-	if (asprintf(&cmd, "make -C '%s' M='%s' modules > '%s' 2>&1", mb->kdir,
-		     dir, logpath) < 0)
-		return -ENOMEM;
-	status = system(cmd);
-	free(cmd);
 	log = read_text_file(logpath, NULL);
-	if (status != 0) {
+	if (!module_build_ok(job)) {
 		printf("mybrd.c does not compile (make exited with status %d); the compiler said:\n",
-		       WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		       WIFEXITED(job->status) ? WEXITSTATUS(job->status) : -1);
 		if (!print_diagnostics(log ? log : "", dir, "error",
 				       SHOWN_ERRORS))
 			print_tail(log ? log : "", 5);
@@ -122,4 +188,16 @@ int module_build(const struct module_build *mb, char **ko)
 	if (asprintf(ko, "%s/mybrd.ko", mb->dir) < 0)
 		return -ENOMEM;
 	return 0;
+}
+
+int module_strip(const char *ko, const char *out)
+{
+	char *cmd;
+	int status;
+
+	if (asprintf(&cmd, "objcopy --strip-debug '%s' '%s'", ko, out) < 0)
+		return -ENOMEM;
+	status = system(cmd);
+	free(cmd);
+	return status == 0 ? 0 : -EIO;
 }

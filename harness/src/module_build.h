@@ -7,6 +7,9 @@
 #ifndef MYBRD_MODULE_BUILD_H
 #define MYBRD_MODULE_BUILD_H
 
+#include <stdbool.h>
+#include <sys/types.h>
+
 struct module_build {
 	const char *source;	/* the student's mybrd.c */
 	const char *kbuild;	/* the lab's Kbuild */
@@ -15,10 +18,35 @@ struct module_build {
 	const char *dir;	/* scratch directory */
 };
 
+/* A build running in the background while the VM boots. */
+struct build_job {
+	pid_t pid;
+	int status;		/* make's wait status, once done */
+	bool done;
+	double seconds;		/* how long it took */
+	double started;
+};
+
+/* Starts make in the background; 0 or a negative errno. */
+int module_build_start(const struct module_build *mb, struct build_job *job);
+
+/* True once the build has finished; waits for it if wait is true. */
+bool module_build_poll(struct build_job *job, bool wait);
+
+/* True if it finished and produced the module. */
+bool module_build_ok(const struct build_job *job);
+
+/* Kills a build still running (the checker is giving up). */
+void module_build_cancel(struct build_job *job);
+
 /*
- * Returns 0 and the module's path in *ko, or a negative errno; on a failed
- * compile, prints one sentence and the compiler's errors.
+ * After the build: 0 and the module's path in *ko, or -EINVAL after
+ * printing one sentence and the compiler's errors. Warnings are shown too.
  */
-int module_build(const struct module_build *mb, char **ko);
+int module_build_finish(const struct module_build *mb, struct build_job *job,
+			char **ko);
+
+/* Copies the module without debug information (what the guest needs). */
+int module_strip(const char *ko, const char *out);
 
 #endif

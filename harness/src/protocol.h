@@ -2,6 +2,7 @@
 /*
  * The test protocol the guest's /init writes to ttyS1, free of kernel noise:
  *   @@READY                  the guest booted and starts testing
+ *   @@WANT-MODULE            it waits for the module on ttyS2
  *   @@BEGIN <index> <name>   a test starts; its output follows
  *   @@END <index> rc=<rc>    it ended with that exit status
  *   @@DONE                   every test ran; the guest powers off
@@ -21,6 +22,7 @@ struct proto_test {
 
 struct proto {
 	bool ready;
+	bool want_module;
 	bool done;
 	int current;	/* index of the test begun last, -1 if none */
 	int ntests;

@@ -6,6 +6,9 @@
 #include "vm.h"
 
 #include <errno.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,9 +68,23 @@ static void add_tests(struct cpio *c, const struct lab *lab)
 	free(index);
 }
 
+/* The module as the guest gets it: without debug information. */
+static int guest_module(const struct suite_config *cfg, char *path,
+			size_t size)
+{
+	snprintf(path, size, "%s/mybrd-guest.ko", cfg->workdir);
+	return module_strip(cfg->module, path);
+}
+
+static bool module_built(const struct suite_config *cfg)
+{
+	return !cfg->build || module_build_ok(cfg->build);
+}
+
 int suite_build_initramfs(const struct suite_config *cfg,
 			  const struct lab *lab, const char *path)
 {
+	char module[4200];
 	static const char *const dirs[] = {
 		"bin", "dev", "proc", "sys", "tmp", "check", "check/tests",
 	};
@@ -81,7 +98,8 @@ int suite_build_initramfs(const struct suite_config *cfg,
 	cpio_add_file(&c, "bin/busybox", "/bin/busybox", 0755);
 	add_guest_file(&c, cfg, "init.sh", "init");
 	add_guest_file(&c, cfg, "lib.sh", "check/lib.sh");
-	cpio_add_file(&c, "check/mybrd.ko", cfg->module, 0644);
+	if (module_built(cfg) && !guest_module(cfg, module, sizeof(module)))
+		cpio_add_file(&c, "check/mybrd.ko", module, 0644);
 	add_tests(&c, lab);
 	for (const char *const *p = lab->guest_programs; p && *p; p++)
 		cpio_add_binary(&c, *p);
@@ -96,6 +114,7 @@ struct boot {
 	char proto[4096];
 	char initrd[4096];
 	char append[256];
+	char feed[108];		/* unix socket: its path must be short */
 };
 
 static void boot_paths(const struct suite_config *cfg, int n, int first,
@@ -109,6 +128,8 @@ static void boot_paths(const struct suite_config *cfg, int n, int first,
 		 cfg->workdir);
 	snprintf(b->append, sizeof(b->append), "%s check.first=%d",
 		 BASE_APPEND, first);
+	snprintf(b->feed, sizeof(b->feed), "/tmp/mybrd-feed-%d-%d.sock",
+		 (int)getpid(), n);
 }
 
 static struct vm_config vm_config_for(const struct suite_config *cfg,
@@ -121,6 +142,7 @@ static struct vm_config vm_config_for(const struct suite_config *cfg,
 		.accel = cfg->accel,
 		.console_log = b->console,
 		.proto_log = b->proto,
+		.feed_socket = module_built(cfg) ? NULL : b->feed,
 		.memory_mb = cfg->memory_mb,
 		.cpus = cfg->cpus,
 	};
@@ -164,22 +186,77 @@ static bool overdue(const struct suite_config *cfg, const struct proto *p,
 	return t - since > cfg->test_limit_s;
 }
 
+/*
+ * Sends the module over the feed socket: its length, a newline, its bytes.
+ * The connection must stay open until the VM ends: QEMU drops what the guest
+ * has not read yet when its peer hangs up. Returns the socket or -errno.
+ */
+static int send_module(const struct suite_config *cfg, const char *socket_path)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	char path[4200], header[32];
+	size_t len = 0;
+	char *data;
+	int fd, err = 0;
+
+	if (guest_module(cfg, path, sizeof(path)))
+		return -EIO;
+	data = read_text_file(path, &len);
+	if (!data)
+		return -errno;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
+	snprintf(header, sizeof(header), "%zu\n", len);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    write(fd, header, strlen(header)) != (ssize_t)strlen(header) ||
+	    write(fd, data, len) != (ssize_t)len)
+		err = -errno;
+	free(data);
+	if (err && fd >= 0)
+		close(fd);
+	return err ? err : fd;
+}
+
+/*
+ * While the module is being built, the guest waits for it: that time is the
+ * build's, not a test's, so no limit runs. Returns -ECANCELED when the build
+ * failed (the boot is pointless) and -EIO when the module cannot be sent.
+ */
+static int feed_module(const struct suite_config *cfg, const struct boot *b,
+		       const struct proto *p, int *feed_fd, double *since,
+		       double t)
+{
+	if (*feed_fd >= 0)
+		return 0;
+	if (!module_build_poll(cfg->build, false)) {
+		*since = t;
+		return 0;
+	}
+	if (!module_build_ok(cfg->build))
+		return -ECANCELED;
+	if (!p->want_module)
+		return 0;
+	*since = t;
+	*feed_fd = send_module(cfg, b->feed);
+	return *feed_fd < 0 ? *feed_fd : 0;
+}
+
 /* Runs one boot to its end, killing QEMU if a test or the boot hangs. */
 static int watch_boot(const struct suite_config *cfg, const struct boot *b,
 		      int ntests, struct watch *w)
 {
 	struct vm_config vc = vm_config_for(cfg, b);
 	double start = now_s(), since = 0;
-	int last = -1;
+	int feed_fd = -1, last = -1, err = 0;
 	struct vm vm;
-	int err;
 
 	remove(b->console);
 	remove(b->proto);
+	unlink(b->feed);
 	err = vm_start(&vc, &vm);
 	if (err)
 		return err;
-	while (!vm_wait(&vm, 50)) {
+	while (!vm_wait(&vm, 20)) {
 		double t = now_s() - start;
 		struct proto p;
 		char *text = read_text_file(b->proto, NULL);
@@ -187,14 +264,21 @@ static int watch_boot(const struct suite_config *cfg, const struct boot *b,
 		proto_parse(&p, text, ntests);
 		free(text);
 		note_progress(&p, w, t, &last, &since);
+		if (vc.feed_socket)
+			err = feed_module(cfg, b, &p, &feed_fd, &since, t);
 		bool late = overdue(cfg, &p, t, since);
 
 		proto_free(&p);
-		if (late) {
-			w->killed = true;
+		if (late || err) {
+			w->killed = !err;
 			vm_kill(&vm);
 		}
 	}
+	if (feed_fd >= 0)
+		close(feed_fd);
+	unlink(b->feed);
+	if (err)
+		return err;
 	/* The test that was running when QEMU stopped: it ran until now. */
 	if (last >= 0 && last % 2 == 0 && last / 2 < ntests)
 		w->test_seconds[last / 2] += now_s() - start - since;
@@ -246,6 +330,9 @@ static char *boot_cause(const struct suite_config *cfg, const struct klog *log,
 	if (p)
 		return strdupf("the VM did not boot: a kernel %s (%s)",
 			       kproblem_name(p), log->lines[at]);
+	if (killed && cfg->accel && !strcmp(cfg->accel, "kvm"))
+		return strdupf("the VM did not boot within %.0f s under KVM (nested KVM often hangs; ACCEL=tcg works everywhere)",
+			       cfg->boot_limit_s);
 	if (killed)
 		return strdupf("the VM did not boot within %.0f s",
 			       cfg->boot_limit_s);
@@ -325,7 +412,17 @@ int suite_run(const struct suite_config *cfg, const struct lab *lab,
 
 		memset(seconds, 0, sizeof(seconds));
 		boot_paths(cfg, run->nboots, first, &b);
+		/* After a crash the module exists: it goes in the initramfs. */
+		if (run->nboots > 0 && cfg->build) {
+			err = suite_build_initramfs(cfg, lab, b.initrd);
+			if (err)
+				return err;
+		}
 		err = watch_boot(cfg, &b, lab->ntests, &w);
+		if (err == -ECANCELED) {
+			run->build_failed = true;
+			return 0;
+		}
 		if (err)
 			return err;
 		run->nboots++;

@@ -9,12 +9,17 @@
 
 #include "judge.h"
 #include "lab.h"
+#include "module_build.h"
 
 struct suite_config {
 	const char *kernel;	/* vmlinux or vmlinuz */
 	const char *accel;	/* tcg or kvm */
 	const char *workdir;	/* initramfs and logs go here */
 	const char *module;	/* the mybrd.ko under test */
+	/* The build making it, or NULL if it exists: the first boot starts
+	 * while it runs, and the module follows on ttyS2 when ready.
+	 */
+	struct build_job *build;
 	const char *guest_dir;	/* harness/guest: init.sh, lib.sh */
 	const char *modules_dir; /* the kernel package's lib/modules/<kver> */
 	double boot_limit_s;	/* until the guest says it is ready */
@@ -31,6 +36,7 @@ struct suite_run {
 	double boot_seconds;	/* summed over boots: until ready */
 	double test_seconds;
 	char *boot_failure;	/* why the VM never got ready, or NULL */
+	bool build_failed;	/* the module did not compile: no results */
 };
 
 int suite_build_initramfs(const struct suite_config *cfg,

@@ -40,6 +40,7 @@ static void add_arg(const char **argv, int *argc, const char *arg)
 static void exec_qemu(const struct vm_config *cfg)
 {
 	char mem[16], smp[16], accel[32], serial0[4096], serial1[4096];
+	char feed[4200];
 	const char *argv[48];
 	int argc = 0;
 
@@ -79,6 +80,16 @@ static void exec_qemu(const struct vm_config *cfg)
 	add_arg(argv, &argc, serial0);
 	add_arg(argv, &argc, "-serial");
 	add_arg(argv, &argc, serial1);
+	if (cfg->feed_socket) {
+		/* The module arrives here once built: the VM boots meanwhile. */
+		snprintf(feed, sizeof(feed),
+			 "socket,id=feed,path=%s,server=on,wait=off",
+			 cfg->feed_socket);
+		add_arg(argv, &argc, "-chardev");
+		add_arg(argv, &argc, feed);
+		add_arg(argv, &argc, "-serial");
+		add_arg(argv, &argc, "chardev:feed");
+	}
 	if (cfg->console_log) {
 		add_arg(argv, &argc, "-monitor");
 		add_arg(argv, &argc, "none");

@@ -18,6 +18,7 @@ struct vm_config {
 	const char *accel;	/* "tcg" (default) or "kvm" (explicit opt-in) */
 	const char *console_log; /* ttyS0 capture; NULL: interactive stdio */
 	const char *proto_log;	/* ttyS1 capture */
+	const char *feed_socket; /* ttyS2 input: a unix socket QEMU listens on */
 	int memory_mb;
 	int cpus;
 };
