@@ -6,6 +6,7 @@
 KERNEL   ?= 6.1
 ACCEL    ?= tcg
 BOOT     ?= vmlinux
+KERNELS  ?= $(KERNEL)
 SOLUTION ?=
 MODULE   ?=
 TESTS    ?=
@@ -29,7 +30,8 @@ lab_of = $(firstword $(filter lab$(if $(filter 1 2 3 4 5 6 7 8 9,$1),0$1,$1)-%,$
 src_of = $(if $(SOLUTION),solutions/$1/mybrd.c,$1/mybrd.c)
 variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))
 
-.PHONY: help setup check-lab% console-lab% test skeletons clean distclean
+.PHONY: help setup check-lab% console-lab% test test-binaries skeletons clean \
+        distclean
 .SUFFIXES:
 .SECONDARY:
 
@@ -45,6 +47,7 @@ help:
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
+	@echo "       KERNELS=\"6.1 6.12\" on both kernels (what CI runs)"
 	@echo "  make setup             install what is missing (also run by the above)"
 	@echo "  make skeletons         regenerate labNN-*/mybrd.c from solutions/"
 	@echo "                         (instructors: overwrites the skeletons)"
@@ -101,10 +104,16 @@ skeletons: $(SKELGEN)
 		mv $$lab/mybrd.c.tmp $$lab/mybrd.c || exit 1; \
 	done
 
-test: setup $(SKELGEN) $(UNIT_TESTS) $(foreach l,$(LABS),$(BUILD)/$(l)/check)
-	@harness/tests/run-suite.sh --kernel $(KERNEL) --accel $(ACCEL) $(LABS)
+# Set-up first: it installs the compiler and CUnit the binaries need.
+test:
+	@for k in $(KERNELS); do harness/setup.sh --kernel $$k || exit 1; done
+	@$(MAKE) --no-print-directory -s test-binaries
+	@harness/tests/run-suite.sh $(foreach k,$(KERNELS),--kernel $(k)) \
+		--accel $(ACCEL) $(LABS)
 
 include harness/mk/tools.mk
+
+test-binaries: $(SKELGEN) $(UNIT_TESTS) $(foreach l,$(LABS),$(BUILD)/$(l)/check)
 
 clean:
 	rm -rf $(BUILD)

@@ -18,8 +18,13 @@ cmdline_value() {
 }
 
 run_console() {
+	# PID 1 is this script, which busybox's poweroff cannot signal: the
+	# login shell's poweroff powers off at once instead.
+	mkdir -p /etc
+	echo 'poweroff() { /bin/busybox poweroff -f; }' > /etc/profile
+	echo '. /check/lib.sh' >> /etc/profile
 	. /check/lib.sh
-	load_mybrd && echo "mybrd loaded; 'poweroff' leaves the VM."
+	load_mybrd && echo "mybrd loaded; 'poweroff' or 'exit' leaves the VM."
 	setsid cttyhack sh -l
 	poweroff -f
 }

@@ -24,6 +24,7 @@ struct options {
 	const char *module;	/* or a prebuilt mybrd.ko */
 	const char *build_dir;
 	const char *only;	/* comma-separated test names */
+	const char *weaken;	/* self-test: these tests assert nothing */
 	const char *results;	/* name<TAB>PASS|FAIL<TAB>why lines */
 	const char *label;	/* "solution", "skeleton", a student's name */
 	const char *accel;
@@ -63,11 +64,12 @@ static void usage(const char *prog)
 	       "       [--root DIR] [--build-dir DIR] [--only T1,T2] [--results FILE]\n"
 	       "       [--label TEXT] [--accel tcg|kvm] [--boot vmlinux|vmlinuz]\n"
 	       "       [--boot-timeout S]\n"
-	       "       [--test-timeout S] [--console]\n"
+	       "       [--test-timeout S] [--console] [--weaken T1,T2]\n"
 	       "       %s --list\n"
 	       "Builds mybrd.c, boots it in QEMU and runs this lab's tests.\n"
 	       "--list prints each test's name and whether the untouched\n"
-	       "skeleton must fail it (1) or pass it (0).\n"
+	       "skeleton must fail it (1) or pass it (0). --weaken makes the named\n"
+	       "tests assert nothing (make test proves such a test is caught).\n"
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog, prog);
 }
@@ -88,6 +90,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		{ "module", required_argument, NULL, 'm' },
 		{ "build-dir", required_argument, NULL, 'b' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "weaken", required_argument, NULL, 'W' },
 		{ "results", required_argument, NULL, 'R' },
 		{ "label", required_argument, NULL, 'l' },
 		{ "accel", required_argument, NULL, 'a' },
@@ -113,6 +116,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 		case 'm': o->module = optarg; break;
 		case 'b': o->build_dir = optarg; break;
 		case 'o': o->only = optarg; break;
+		case 'W': o->weaken = optarg; break;
 		case 'R': o->results = optarg; break;
 		case 'l': o->label = optarg; break;
 		case 'a': o->accel = optarg; break;
@@ -187,9 +191,15 @@ static bool selected(const char *only, const char *name)
 	return !only;
 }
 
+/* A judge that asserts nothing: what a careless edit could leave. */
+static void judge_nothing(struct judge *j)
+{
+	(void)j;
+}
+
 /* The lab with only the tests --only names, in their order. */
 static int select_tests(const struct lab *lab, const char *only,
-			struct lab *out)
+			const char *weaken, struct lab *out)
 {
 	struct lab_test *tests = calloc(lab->ntests, sizeof(*tests));
 
@@ -197,9 +207,14 @@ static int select_tests(const struct lab *lab, const char *only,
 		return -1;
 	*out = *lab;
 	out->ntests = 0;
-	for (int i = 0; i < lab->ntests; i++)
-		if (selected(only, lab->tests[i].name))
-			tests[out->ntests++] = lab->tests[i];
+	for (int i = 0; i < lab->ntests; i++) {
+		if (!selected(only, lab->tests[i].name))
+			continue;
+		tests[out->ntests] = lab->tests[i];
+		if (weaken && selected(weaken, lab->tests[i].name))
+			tests[out->ntests].judge = judge_nothing;
+		out->ntests++;
+	}
 	out->tests = tests;
 	if (!out->ntests) {
 		printf("No test of %s is named '%s'.\n", lab->id, only);
@@ -388,7 +403,7 @@ int lab_main(const struct lab *lab, int argc, char **argv)
 	}
 	if (read_kernel_env(o.kernel_env, &env))
 		return 2;
-	if (select_tests(lab, o.only, &current.lab))
+	if (select_tests(lab, o.only, o.weaken, &current.lab))
 		return 2;
 	snprintf(dflt_src, sizeof(dflt_src), "%s/%s/mybrd.c", o.root, lab->id);
 	snprintf(dflt_build, sizeof(dflt_build), "%s/build/%s/check", o.root,

@@ -7,24 +7,28 @@
 set -uo pipefail
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12] [--accel tcg|kvm] LAB..."
+	echo "usage: $0 [--kernel 6.1|6.12]... [--accel tcg|kvm] LAB..."
+	echo "Each --kernel adds a kernel; every lab is proved on each, the"
+	echo "harness's own tests run on the first."
 }
 
-KERNEL=6.1
+KERNELS=()
 ACCEL=tcg
 LABS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
-	--kernel) KERNEL=$2; shift 2 ;;
+	--kernel) KERNELS+=("$2"); shift 2 ;;
 	--accel) ACCEL=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) LABS+=("$1"); shift ;;
 	esac
 done
 
+[ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1)
 cd "$(dirname "$0")/../.." || exit 2
 BUILD=build
-OUT=$BUILD/test-$KERNEL
+OUT=$BUILD/test
+KERNEL=${KERNELS[0]}
 KENV=.cache/kernel-$KERNEL.env
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
@@ -57,7 +61,8 @@ leftover_qemu() {
 
 # A CUnit program's own verdicts: its "tests" summary row counts them.
 unit_tests() {
-	local bin=$1 log=$OUT/$(basename "$1").log
+	local bin=$1 log
+	log=$OUT/$(basename "$1").log
 	"$bin" harness/tests/logs > "$log" 2>&1
 	local rc=$? row
 	cat "$log"
@@ -88,9 +93,9 @@ skeleton_in_sync() {
 run_check() {
 	local lab=$1 variant=$2 src=$3
 	shift 3
-	local dir=$OUT/$lab-$variant
+	local dir=$OUT/$KERNEL/$lab-$variant
 	mkdir -p "$dir"
-	echo "--- $lab: $variant ($src)"
+	echo "--- $lab: $variant ($src, kernel $KERNEL)"
 	"$BUILD/$lab/check" --root . --kernel-env "$KENV" --accel "$ACCEL" \
 		--build-dir "$dir" --src "$src" --label "$variant" \
 		--results "$dir.results" "$@" 2>&1 | tee "$dir.out"
@@ -102,8 +107,23 @@ result_of() {
 	awk -F '\t' -v t="$2" '$1 == t { print $2 }' "$1"
 }
 
+# skeleton_verdict TEST MUST_FAIL RESULT: "ok|fail <why>" for one test's
+# result on the untouched skeleton against its expected-failure flag.
+skeleton_verdict() {
+	local test=$1 must_fail=$2 res=$3
+	if [ "$must_fail" = 1 ] && [ "$res" = FAIL ]; then
+		echo "ok $test fails on the untouched skeleton, as listed"
+	elif [ "$must_fail" = 1 ]; then
+		echo "fail $test passes on the untouched skeleton: the test cannot fail"
+	elif [ "$res" = PASS ]; then
+		echo "ok $test passes on the skeleton, as listed"
+	else
+		echo "fail $test fails on the skeleton but is not on its expected-failure list (${res:-not run})"
+	fi
+}
+
 prove_lab() {
-	local lab=$1 start sol_pass=0 skel_ok=0 total=0 name must_fail res
+	local lab=$1 start sol_pass=0 skel_ok=0 total=0 name must_fail res said
 	start=$(now)
 	skeleton_in_sync "$lab"
 	run_check "$lab" solution "solutions/$lab/mybrd.c"
@@ -111,28 +131,20 @@ prove_lab() {
 	echo "--- $lab: verdicts"
 	while IFS=$'\t' read -r name must_fail; do
 		total=$((total + 1))
-		res=$(result_of "$OUT/$lab-solution.results" "$name")
+		res=$(result_of "$OUT/$KERNEL/$lab-solution.results" "$name")
 		if [ "$res" = PASS ]; then
 			sol_pass=$((sol_pass + 1))
 			verdict ok "$lab/$name passes on the solution"
 		else
 			verdict fail "$lab/$name fails on the solution (${res:-not run})"
 		fi
-		res=$(result_of "$OUT/$lab-skeleton.results" "$name")
-		if [ "$must_fail" = 1 ] && [ "$res" = FAIL ]; then
-			skel_ok=$((skel_ok + 1))
-			verdict ok "$lab/$name fails on the untouched skeleton, as listed"
-		elif [ "$must_fail" = 1 ]; then
-			verdict fail "$lab/$name passes on the untouched skeleton: the test cannot fail"
-		elif [ "$res" = PASS ]; then
-			skel_ok=$((skel_ok + 1))
-			verdict ok "$lab/$name passes on the skeleton, as listed"
-		else
-			verdict fail "$lab/$name fails on the skeleton but is not on its expected-failure list (${res:-not run})"
-		fi
+		res=$(result_of "$OUT/$KERNEL/$lab-skeleton.results" "$name")
+		said=$(skeleton_verdict "$lab/$name" "$must_fail" "$res")
+		verdict "${said%% *}" "${said#* }"
+		[ "${said%% *}" = ok ] && skel_ok=$((skel_ok + 1))
 	done < <("$BUILD/$lab/check" --list)
-	table+=("$(printf '%-22s %5d %9d %10d %8s' "$lab" "$total" "$sol_pass" \
-		"$skel_ok" "$(seconds_since "$start")")")
+	table+=("$(printf '%-22s %-6s %5d %9d %10d %8s' "$lab" "$KERNEL" \
+		"$total" "$sol_pass" "$skel_ok" "$(seconds_since "$start")")")
 }
 
 # broken NAME TESTS PATTERN BOOTS: the lab01 checker on a broken module.
@@ -144,7 +156,7 @@ broken() {
 	rc=$?
 	secs=$(seconds_since "$start")
 	limit=60
-	local out=$OUT/lab01-register-broken-$name.out
+	local out=$OUT/$KERNEL/lab01-register-broken-$name.out
 	sed 's/^/    /' "$out"
 	if [ "$rc" -ne 1 ]; then
 		verdict fail "broken module $name: checker exited $rc, not 1"
@@ -189,6 +201,22 @@ interrupted() {
 	fi
 }
 
+# A checker test weakened to assert nothing passes on the skeleton, and the
+# expected-failure list catches it: the proof above is not vacuous.
+weakened() {
+	local lab=lab01-register test=registers_major res must_fail
+	run_check "$lab" weakened "$lab/mybrd.c" --only "$test" \
+		--weaken "$test" > /dev/null
+	res=$(result_of "$OUT/$KERNEL/$lab-weakened.results" "$test")
+	must_fail=$("$BUILD/$lab/check" --list | awk -F '\t' -v t="$test" '$1 == t { print $2 }')
+	local said
+	said=$(skeleton_verdict "$lab/$test" "$must_fail" "$res")
+	case "$said" in
+	fail*) verdict ok "a weakened $lab/$test is caught: ${said#fail }" ;;
+	*) verdict fail "a weakened $lab/$test was not caught (${said})" ;;
+	esac
+}
+
 suite_start=$(now)
 echo "=== harness unit tests"
 for bin in "$BUILD"/harness/test_*; do
@@ -204,16 +232,20 @@ broken warns loads_cleanly "a kernel WARNING" 1
 broken hangs-in-init loads_cleanly,registers_major "it hung: no end within" 2
 broken hangs-in-rmmod rmmod_removes_disk_and_major "it hung: no end within" 1
 interrupted
+weakened
 
-for lab in "${LABS[@]}"; do
-	echo "=== $lab"
-	prove_lab "$lab"
+for KERNEL in "${KERNELS[@]}"; do
+	KENV=.cache/kernel-$KERNEL.env
+	for lab in "${LABS[@]}"; do
+		echo "=== $lab (kernel $KERNEL)"
+		prove_lab "$lab"
+	done
 done
 
 echo
-echo "=== summary (kernel $KERNEL, $ACCEL)"
-printf '%-22s %5s %9s %10s %8s\n' lab tests "solution" "skeleton" seconds
-printf '%-22s %5s %9s %10s %8s\n' "" "" passed "as listed" ""
+echo "=== summary ($ACCEL)"
+printf '%-22s %-6s %5s %9s %10s %8s\n' lab kernel tests solution skeleton seconds
+printf '%-22s %-6s %5s %9s %10s %8s\n' "" "" "" passed "as listed" ""
 for row in "${table[@]}"; do
 	echo "$row"
 done
