@@ -48,6 +48,7 @@ help:
 	@echo "  make console-labN      a shell in the VM with the module loaded"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (what CI runs)"
+	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
 	@echo "  make setup             install what is missing (also run by the above)"
 	@echo "  make skeletons         regenerate labNN-*/mybrd.c from solutions/"
 	@echo "                         (instructors: overwrites the skeletons)"
@@ -109,7 +110,7 @@ test:
 	@for k in $(KERNELS); do harness/setup.sh --kernel $$k || exit 1; done
 	@$(MAKE) --no-print-directory -s test-binaries
 	@harness/tests/run-suite.sh $(foreach k,$(KERNELS),--kernel $(k)) \
-		--accel $(ACCEL) $(LABS)
+		--accel $(ACCEL) $(if $(JOBS),--jobs $(JOBS)) $(LABS)
 
 include harness/mk/tools.mk
 

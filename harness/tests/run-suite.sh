@@ -3,22 +3,29 @@
 # sync with their solutions, every lab's checker proved both ways (the
 # solution passes every test; the untouched skeleton fails exactly the tests
 # it lists), and deliberately broken modules judged with the right cause.
-# Ends with one line of its own: "N passed, M failed".
+#
+# Two phases: every checker run goes into a pool of JOBS parallel runs, each
+# writing its output, results and times to files; then the verdicts are read
+# from those files, in order. Ends with one line of its own:
+# "N passed, M failed".
 set -uo pipefail
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12]... [--accel tcg|kvm] LAB..."
+	echo "usage: $0 [--kernel 6.1|6.12]... [--accel tcg|kvm] [--jobs N] LAB..."
 	echo "Each --kernel adds a kernel; every lab is proved on each, the"
-	echo "harness's own tests run on the first."
+	echo "harness's own tests run on the first. --jobs: parallel VMs"
+	echo "(default: the number of cores)."
 }
 
 KERNELS=()
 ACCEL=tcg
+JOBS=$(nproc)
 LABS=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel) KERNELS+=("$2"); shift 2 ;;
 	--accel) ACCEL=$2; shift 2 ;;
+	--jobs) JOBS=$2; shift 2 ;;
 	-h|--help) usage; exit 0 ;;
 	*) LABS+=("$1"); shift ;;
 	esac
@@ -28,10 +35,11 @@ done
 cd "$(dirname "$0")/../.." || exit 2
 BUILD=build
 OUT=$BUILD/test
-KERNEL=${KERNELS[0]}
-KENV=.cache/kernel-$KERNEL.env
+FIRST_KERNEL=${KERNELS[0]}
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
+# A broken module's check must end within this, hang included.
+SELFTEST_LIMIT=60
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
@@ -52,19 +60,79 @@ verdict() { # verdict ok|fail "what"
 }
 
 now() { date +%s.%N; }
-seconds_since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
-# QEMU processes started for this output directory (there must be none).
+# QEMU processes still running for one run's directory (there must be none).
 leftover_qemu() {
-	pgrep -f "qemu-system-x86_64.*${OUT}/" || true
+	pgrep -f "qemu-system-x86_64.*$1/" || true
 }
+
+# ---- phase 1: the runs -------------------------------------------------
+
+# run_check KERNEL LAB NAME SRC [checker options...] (in the background):
+# $OUT/KERNEL/LAB-NAME.{out,results,rc,start,end}, build files in the dir.
+run_check() {
+	local kernel=$1 lab=$2 name=$3 src=$4
+	shift 4
+	local run=$OUT/$kernel/$lab-$name
+	mkdir -p "$run"
+	now > "$run.start"
+	"$BUILD/$lab/check" --root . --kernel-env ".cache/kernel-$kernel.env" \
+		--accel "$ACCEL" --build-dir "$run" --src "$src" \
+		--label "$name" --results "$run.results" "$@" > "$run.out" 2>&1
+	echo $? > "$run.rc"
+	now > "$run.end"
+}
+
+# Starts a run once fewer than JOBS are running.
+pool() {
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	run_check "$@" &
+}
+
+# name|tests|pattern|boots: a broken module, the lab01 tests it runs, what
+# the checker must say, and how many boots (one per crash) it must take.
+BROKEN=(
+	"no-compile|loads_cleanly|mybrd.c does not compile|"
+	"fails-insmod|loads_cleanly|No such device|1"
+	"oops-in-init|loads_cleanly,registers_major|a kernel oops stopped the VM|2"
+	"panics|loads_cleanly|a kernel panic stopped the VM (Kernel panic - not syncing: mybrd self-test: panic in init)|1"
+	"warns|loads_cleanly|a kernel WARNING|1"
+	"hangs-in-init|loads_cleanly,registers_major|it hung: no end within|2"
+	"hangs-in-rmmod|rmmod_removes_disk_and_major|it hung: no end within|1"
+)
+WEAKENED_LAB=lab01-register
+WEAKENED_TEST=registers_major
+
+start_runs() {
+	local entry name tests kernel lab
+	for entry in "${BROKEN[@]}"; do
+		IFS='|' read -r name tests _ _ <<< "$entry"
+		pool "$FIRST_KERNEL" lab01-register "broken-$name" \
+			"harness/tests/broken/$name.c" --only "$tests" \
+			--test-timeout "$SELFTEST_TIMEOUT"
+	done
+	pool "$FIRST_KERNEL" "$WEAKENED_LAB" weakened "$WEAKENED_LAB/mybrd.c" \
+		--only "$WEAKENED_TEST" --weaken "$WEAKENED_TEST"
+	for kernel in "${KERNELS[@]}"; do
+		for lab in "${LABS[@]}"; do
+			pool "$kernel" "$lab" solution "solutions/$lab/mybrd.c"
+			pool "$kernel" "$lab" skeleton "$lab/mybrd.c"
+		done
+	done
+	wait
+}
+
+# ---- phase 2: the verdicts ---------------------------------------------
 
 # A CUnit program's own verdicts: its "tests" summary row counts them.
 unit_tests() {
-	local bin=$1 log
-	log=$OUT/$(basename "$1").log
+	local bin=$1 log row rc
+	log=$OUT/$(basename "$bin").log
 	"$bin" harness/tests/logs > "$log" 2>&1
-	local rc=$? row
+	rc=$?
 	cat "$log"
 	row=$(awk '$1 == "tests" { print $4, $5 }' "$log")
 	if [ -z "$row" ]; then
@@ -89,22 +157,19 @@ skeleton_in_sync() {
 	fi
 }
 
-# run_check LAB VARIANT SRC [checker options...]: output in $OUT/LAB-VARIANT.*
-run_check() {
-	local lab=$1 variant=$2 src=$3
-	shift 3
-	local dir=$OUT/$KERNEL/$lab-$variant
-	mkdir -p "$dir"
-	echo "--- $lab: $variant ($src, kernel $KERNEL)"
-	"$BUILD/$lab/check" --root . --kernel-env "$KENV" --accel "$ACCEL" \
-		--build-dir "$dir" --src "$src" --label "$variant" \
-		--results "$dir.results" "$@" 2>&1 | tee "$dir.out"
-	return "${PIPESTATUS[0]}"
-}
-
 # The result (PASS or FAIL) of one test in a results file.
 result_of() {
 	awk -F '\t' -v t="$2" '$1 == t { print $2 }' "$1"
+}
+
+run_seconds() {
+	seconds_between "$(cat "$1.start")" "$(cat "$1.end")"
+}
+
+# Prints a run's output, indented, under a header.
+show_run() {
+	echo "--- $(basename "$1") (kernel $(basename "$(dirname "$1")"))"
+	sed 's/^/    /' "$1.out"
 }
 
 # skeleton_verdict TEST MUST_FAIL RESULT: "ok|fail <why>" for one test's
@@ -123,64 +188,75 @@ skeleton_verdict() {
 }
 
 prove_lab() {
-	local lab=$1 start sol_pass=0 skel_ok=0 total=0 name must_fail res said
-	start=$(now)
+	local kernel=$1 lab=$2 sol_pass=0 skel_ok=0 total=0 name must_fail res
+	local said sol=$OUT/$1/$2-solution skel=$OUT/$1/$2-skeleton
+	show_run "$sol"
+	show_run "$skel"
+	echo "--- $lab (kernel $kernel): verdicts"
 	skeleton_in_sync "$lab"
-	run_check "$lab" solution "solutions/$lab/mybrd.c"
-	run_check "$lab" skeleton "$lab/mybrd.c"
-	echo "--- $lab: verdicts"
 	while IFS=$'\t' read -r name must_fail; do
 		total=$((total + 1))
-		res=$(result_of "$OUT/$KERNEL/$lab-solution.results" "$name")
+		res=$(result_of "$sol.results" "$name")
 		if [ "$res" = PASS ]; then
 			sol_pass=$((sol_pass + 1))
 			verdict ok "$lab/$name passes on the solution"
 		else
 			verdict fail "$lab/$name fails on the solution (${res:-not run})"
 		fi
-		res=$(result_of "$OUT/$KERNEL/$lab-skeleton.results" "$name")
+		res=$(result_of "$skel.results" "$name")
 		said=$(skeleton_verdict "$lab/$name" "$must_fail" "$res")
 		verdict "${said%% *}" "${said#* }"
 		[ "${said%% *}" = ok ] && skel_ok=$((skel_ok + 1))
 	done < <("$BUILD/$lab/check" --list)
-	table+=("$(printf '%-22s %-6s %5d %9d %10d %8s' "$lab" "$KERNEL" \
-		"$total" "$sol_pass" "$skel_ok" "$(seconds_since "$start")")")
+	table+=("$(printf '%-22s %-6s %5d %9d %10d %5s %5s' "$lab" "$kernel" \
+		"$total" "$sol_pass" "$skel_ok" "$(run_seconds "$sol")" \
+		"$(run_seconds "$skel")")")
 }
 
-# broken NAME TESTS PATTERN BOOTS: the lab01 checker on a broken module.
-broken() {
-	local name=$1 tests=$2 pattern=$3 boots=$4 start rc secs limit
-	start=$(now)
-	run_check lab01-register "broken-$name" "harness/tests/broken/$name.c" \
-		--only "$tests" --test-timeout "$SELFTEST_TIMEOUT" > /dev/null
-	rc=$?
-	secs=$(seconds_since "$start")
-	limit=60
-	local out=$OUT/$KERNEL/lab01-register-broken-$name.out
-	sed 's/^/    /' "$out"
+# The broken module's run: right status, cause, boots, time, no QEMU left.
+judge_broken() {
+	local name=$1 pattern=$3 boots=$4 run rc secs
+	run=$OUT/$FIRST_KERNEL/lab01-register-broken-$name
+	rc=$(cat "$run.rc")
+	secs=$(run_seconds "$run")
+	show_run "$run"
 	if [ "$rc" -ne 1 ]; then
 		verdict fail "broken module $name: checker exited $rc, not 1"
-	elif ! grep -qF -- "$pattern" "$out"; then
+	elif ! grep -qF -- "$pattern" "$run.out"; then
 		verdict fail "broken module $name: no '$pattern' in the checker's output"
-	elif [ -n "$boots" ] && ! grep -qF "in $boots boot" "$out"; then
+	elif [ -n "$boots" ] && ! grep -qF "in $boots boot" "$run.out"; then
 		verdict fail "broken module $name: expected $boots boot(s), one per crash"
-	elif awk -v s="$secs" -v l="$limit" 'BEGIN { exit !(s > l) }'; then
-		verdict fail "broken module $name: took $secs s, over $limit s"
-	elif [ -n "$(leftover_qemu)" ]; then
+	elif awk -v s="$secs" -v l="$SELFTEST_LIMIT" 'BEGIN { exit !(s > l) }'; then
+		verdict fail "broken module $name: took $secs s, over $SELFTEST_LIMIT s"
+	elif [ -n "$(leftover_qemu "$run")" ]; then
 		verdict fail "broken module $name: a QEMU process was left running"
 	else
 		verdict ok "broken module $name: '$pattern' in $secs s, no QEMU left"
 	fi
 }
 
-# Ctrl-C in the middle of a boot kills QEMU too.
+# A checker test weakened to assert nothing passes on the skeleton, and the
+# expected-failure list catches it: the proof above is not vacuous.
+judge_weakened() {
+	local lab=$WEAKENED_LAB test=$WEAKENED_TEST res must_fail said
+	res=$(result_of "$OUT/$FIRST_KERNEL/$lab-weakened.results" "$test")
+	must_fail=$("$BUILD/$lab/check" --list |
+		awk -F '\t' -v t="$test" '$1 == t { print $2 }')
+	said=$(skeleton_verdict "$lab/$test" "$must_fail" "$res")
+	case "$said" in
+	fail*) verdict ok "a weakened $lab/$test is caught: ${said#fail }" ;;
+	*) verdict fail "a weakened $lab/$test was not caught (${said})" ;;
+	esac
+}
+
+# Ctrl-C in the middle of a test kills QEMU too (run alone: it polls).
 interrupted() {
 	local dir=$OUT/interrupt pid rc tries=0
 	mkdir -p "$dir"
-	"$BUILD/lab01-register/check" --root . --kernel-env "$KENV" \
-		--accel "$ACCEL" --build-dir "$dir" \
-		--src harness/tests/broken/hangs-in-init.c --only loads_cleanly \
-		--test-timeout 60 > "$dir.out" 2>&1 &
+	"$BUILD/lab01-register/check" --root . \
+		--kernel-env ".cache/kernel-$FIRST_KERNEL.env" --accel "$ACCEL" \
+		--build-dir "$dir" --src harness/tests/broken/hangs-in-init.c \
+		--only loads_cleanly --test-timeout 60 > "$dir.out" 2>&1 &
 	pid=$!
 	# Wait (bounded) until the test is running in the guest.
 	while ! grep -qs '@@BEGIN' "$dir/proto-0.log" && [ $tries -lt 600 ]; do
@@ -192,7 +268,7 @@ interrupted() {
 	rc=$?
 	if [ $tries -ge 600 ]; then
 		verdict fail "Ctrl-C: the test never began within 60 s"
-	elif [ -n "$(leftover_qemu)" ]; then
+	elif [ -n "$(leftover_qemu "$dir")" ]; then
 		verdict fail "Ctrl-C: a QEMU process was left running"
 	elif [ "$rc" -ne 130 ]; then
 		verdict fail "Ctrl-C: checker exited $rc, not 130 (killed by SIGINT)"
@@ -201,55 +277,39 @@ interrupted() {
 	fi
 }
 
-# A checker test weakened to assert nothing passes on the skeleton, and the
-# expected-failure list catches it: the proof above is not vacuous.
-weakened() {
-	local lab=lab01-register test=registers_major res must_fail
-	run_check "$lab" weakened "$lab/mybrd.c" --only "$test" \
-		--weaken "$test" > /dev/null
-	res=$(result_of "$OUT/$KERNEL/$lab-weakened.results" "$test")
-	must_fail=$("$BUILD/$lab/check" --list | awk -F '\t' -v t="$test" '$1 == t { print $2 }')
-	local said
-	said=$(skeleton_verdict "$lab/$test" "$must_fail" "$res")
-	case "$said" in
-	fail*) verdict ok "a weakened $lab/$test is caught: ${said#fail }" ;;
-	*) verdict fail "a weakened $lab/$test was not caught (${said})" ;;
-	esac
-}
-
 suite_start=$(now)
 echo "=== harness unit tests"
 for bin in "$BUILD"/harness/test_*; do
 	[ -x "$bin" ] && unit_tests "$bin"
 done
 
-echo "=== deliberately broken modules (lab01 checker)"
-broken no-compile loads_cleanly "mybrd.c does not compile" ""
-broken fails-insmod loads_cleanly "No such device" 1
-broken oops-in-init loads_cleanly,registers_major "a kernel oops stopped the VM" 2
-broken panics loads_cleanly "a kernel panic stopped the VM (Kernel panic - not syncing: mybrd self-test: panic in init)" 1
-broken warns loads_cleanly "a kernel WARNING" 1
-broken hangs-in-init loads_cleanly,registers_major "it hung: no end within" 2
-broken hangs-in-rmmod rmmod_removes_disk_and_major "it hung: no end within" 1
-interrupted
-weakened
+echo "=== running the checkers ($JOBS at a time)"
+start_runs
 
-for KERNEL in "${KERNELS[@]}"; do
-	KENV=.cache/kernel-$KERNEL.env
+echo "=== deliberately broken modules (lab01 checker)"
+for entry in "${BROKEN[@]}"; do
+	IFS='|' read -r name tests pattern boots <<< "$entry"
+	judge_broken "$name" "$tests" "$pattern" "$boots"
+done
+interrupted
+judge_weakened
+
+for kernel in "${KERNELS[@]}"; do
 	for lab in "${LABS[@]}"; do
-		echo "=== $lab (kernel $KERNEL)"
-		prove_lab "$lab"
+		echo "=== $lab (kernel $kernel)"
+		prove_lab "$kernel" "$lab"
 	done
 done
 
 echo
-echo "=== summary ($ACCEL)"
-printf '%-22s %-6s %5s %9s %10s %8s\n' lab kernel tests solution skeleton seconds
-printf '%-22s %-6s %5s %9s %10s %8s\n' "" "" "" passed "as listed" ""
+echo "=== summary ($ACCEL, $JOBS parallel VMs)"
+printf '%-22s %-6s %5s %9s %10s %5s %5s\n' lab kernel tests solution skeleton \
+	"sol" "skel"
+printf '%-22s %-6s %5s %9s %10s %5s %5s\n' "" "" "" passed "as listed" s s
 for row in "${table[@]}"; do
 	echo "$row"
 done
-echo "total: $(seconds_since "$suite_start") s"
+echo "total: $(seconds_between "$suite_start" "$(now)") s"
 for f in "${failures[@]}"; do
 	echo "failed: $f"
 done
