@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * mybrd, lab 02: a bio-based RAM disk.
+ *
+ * The driver registers a block major and adds one disk, /dev/mybrd, of
+ * size_mb MiB. Its data lives in pages kept in an xarray, allocated on the
+ * first write to them; ->submit_bio copies each segment of a bio to or from
+ * those pages. Follows the "mybrd" book (Linux v4.4), on Linux 6.1 and 6.12.
+ */
+
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/atomic.h>
+#include <linux/bio.h>
+#include <linux/blkdev.h>
+#include <linux/debugfs.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/sizes.h>
+#include <linux/xarray.h>
+
+#include "mybrd_compat.h"
+
+#define MYBRD_NAME		"mybrd"
+#define MYBRD_MAX_SIZE_MB	1024
+#define MYBRD_SECTORS_PER_MB	(SZ_1M / SECTOR_SIZE)
+
+static int size_mb = 4;
+module_param(size_mb, int, 0444);
+MODULE_PARM_DESC(size_mb, "Size of the disk in MiB (1-1024, default 4)");
+
+/* What mybrd_init() sets up and mybrd_exit() releases. */
+static struct mybrd_device {
+	int major;
+	struct gendisk *disk;
+	/* The disk's data: page i holds sectors 8i to 8i+7 (4 KiB pages). */
+	struct xarray pages;
+	atomic_long_t nr_pages;		/* pages in the store */
+	struct dentry *debugfs;		/* /sys/kernel/debug/mybrd */
+} mybrd;
+
+/*
+ * The page store. A sector's page is at index sector >> PAGE_SECTORS_SHIFT,
+ * at byte offset mybrd_offset(sector) in it. A page exists once a write
+ * touched it; sectors without a page read as zeros.
+ */
+
+/* Byte offset of a sector in its store page. */
+static unsigned int mybrd_offset(sector_t sector)
+{
+	return (sector & (PAGE_SECTORS - 1)) << SECTOR_SHIFT;
+}
+
+/* How many of len bytes starting at sector lie in sector's store page. */
+static unsigned int mybrd_chunk(sector_t sector, unsigned int len)
+{
+	return min_t(unsigned int, len, PAGE_SIZE - mybrd_offset(sector));
+}
+
+/* The store page holding sector, or NULL if it was never written. */
+static struct page *mybrd_lookup_page(struct mybrd_device *dev,
+				      sector_t sector)
+{
+	/* TODO 1: Return the page stored at index sector >> PAGE_SECTORS_SHIFT
+	 * with xa_load() (NULL if there is none). xa_load() takes the RCU
+	 * read lock itself; pages are only freed at unload, when no I/O runs.
+	 * (The book's v4.4 radix_tree_lookup() is the same tree, now wrapped
+	 * by the xarray API.)
+	 */
+	return xa_load(&dev->pages, sector >> PAGE_SECTORS_SHIFT);
+	/* SKELETON: return NULL; */
+	/* END TODO 1 */
+}
+
+/*
+ * Adds a zeroed page for sector to the store and returns it; returns the
+ * page already there if another writer added one first, NULL when out of
+ * memory. gfp says how the allocations may wait.
+ */
+static struct page *mybrd_insert_page(struct mybrd_device *dev,
+				      sector_t sector, gfp_t gfp)
+{
+	/* TODO 1: Allocate a zeroed page: alloc_page(gfp | __GFP_ZERO |
+	 * __GFP_HIGHMEM) (zeroed, or a partly written page would show stale
+	 * memory in its other sectors). Store it at the sector's index with
+	 * xa_cmpxchg(&dev->pages, index, NULL, page, gfp): it returns what was
+	 * there before. NULL means your page is in: count it in dev->nr_pages
+	 * (atomic_long_inc()) and return it. Otherwise free your page
+	 * (__free_page()) and return the page another writer stored first,
+	 * or NULL if the entry is an error (xa_is_err(): out of memory).
+	 * Declare this function's local variables first, here.
+	 */
+	struct page *page, *old;
+
+	page = alloc_page(gfp | __GFP_ZERO | __GFP_HIGHMEM);
+	if (!page)
+		return NULL;
+
+	old = xa_cmpxchg(&dev->pages, sector >> PAGE_SECTORS_SHIFT, NULL, page,
+			 gfp);
+	if (old) {
+		__free_page(page);
+		return xa_is_err(old) ? NULL : old;
+	}
+	atomic_long_inc(&dev->nr_pages);
+	return page;
+	/* SKELETON: return NULL; */
+	/* END TODO 1 */
+}
+
+/*
+ * Reads len bytes at sector from the store into page at off: a bio segment
+ * being read. Sectors that were never written read as zeros.
+ */
+static void mybrd_copy_from_store(struct mybrd_device *dev, struct page *page,
+				  unsigned int off, sector_t sector,
+				  unsigned int len)
+{
+	/* TODO 2: The segment can start in the middle of a store page and run
+	 * into the next one (a 4 KiB read at sector 7 covers sectors 7 to 14:
+	 * pages 0 and 1). Loop over it in chunks of mybrd_chunk(sector, len)
+	 * bytes. For each chunk, look up the store page (TODO 1): if there is
+	 * none, memzero_page(page, off, chunk); else map the store page with
+	 * kmap_local_page() and memcpy_to_page(page, off, mapped +
+	 * mybrd_offset(sector), chunk), then kunmap_local(). Advance off,
+	 * sector (chunk >> SECTOR_SHIFT) and len. memcpy_to_page() maps the
+	 * segment's page and flushes it: that is what the book's
+	 * kmap() + flush_dcache_page() tried to do.
+	 */
+	struct page *store;
+	unsigned int chunk;
+	void *src;
+
+	while (len) {
+		chunk = mybrd_chunk(sector, len);
+		store = mybrd_lookup_page(dev, sector);
+		if (store) {
+			src = kmap_local_page(store);
+			memcpy_to_page(page, off, src + mybrd_offset(sector),
+				       chunk);
+			kunmap_local(src);
+		} else {
+			memzero_page(page, off, chunk);
+		}
+		off += chunk;
+		sector += chunk >> SECTOR_SHIFT;
+		len -= chunk;
+	}
+	/* END TODO 2 */
+}
+
+/*
+ * Writes len bytes from page at off to the store at sector: a bio segment
+ * being written. The store pages exist already (mybrd_alloc_store()).
+ */
+static void mybrd_copy_to_store(struct mybrd_device *dev, struct page *page,
+				unsigned int off, sector_t sector,
+				unsigned int len)
+{
+	/* TODO 2: The same chunk loop in the other direction: map the store
+	 * page and memcpy_from_page(mapped + mybrd_offset(sector), page, off,
+	 * chunk). The pages were allocated before this is called, so a missing
+	 * one is a bug: WARN_ON_ONCE() and return rather than map NULL.
+	 */
+	struct page *store;
+	unsigned int chunk;
+	void *dst;
+
+	while (len) {
+		chunk = mybrd_chunk(sector, len);
+		store = mybrd_lookup_page(dev, sector);
+		if (WARN_ON_ONCE(!store))
+			return;
+		dst = kmap_local_page(store);
+		memcpy_from_page(dst + mybrd_offset(sector), page, off, chunk);
+		kunmap_local(dst);
+		off += chunk;
+		sector += chunk >> SECTOR_SHIFT;
+		len -= chunk;
+	}
+	/* END TODO 2 */
+}
+
+/* Makes sure the store has pages for the len bytes at sector. */
+static int mybrd_alloc_store(struct mybrd_device *dev, sector_t sector,
+			     unsigned int len, gfp_t gfp)
+{
+	unsigned int chunk;
+
+	while (len) {
+		chunk = mybrd_chunk(sector, len);
+		if (!mybrd_lookup_page(dev, sector) &&
+		    !mybrd_insert_page(dev, sector, gfp))
+			return -ENOMEM;
+		sector += chunk >> SECTOR_SHIFT;
+		len -= chunk;
+	}
+	return 0;
+}
+
+/* How a write may wait for memory, given its bio's flags (opf). */
+static gfp_t mybrd_gfp(blk_opf_t opf)
+{
+	/* TODO 3: A bio marked REQ_NOWAIT comes from a submitter that must not
+	 * block (io_uring, RWF_NOWAIT): return GFP_NOWAIT for it. Any other
+	 * write may sleep, but must not start I/O to free memory (that I/O
+	 * could need this very disk): GFP_NOIO. TODO 4 then ends a bio whose
+	 * GFP_NOWAIT allocation failed with BLK_STS_AGAIN, and the submitter
+	 * retries where it can wait.
+	 */
+	return opf & REQ_NOWAIT ? GFP_NOWAIT : GFP_NOIO;
+	/* SKELETON: return GFP_NOIO; */
+	/* END TODO 3 */
+}
+
+/*
+ * One segment of a bio or request: len bytes of page at off, to or from
+ * the store at sector. opf: the op and flags (REQ_NOWAIT: do not sleep).
+ * Returns 0 or -ENOMEM.
+ */
+static int mybrd_do_bvec(struct mybrd_device *dev, struct page *page,
+			 unsigned int len, unsigned int off, blk_opf_t opf,
+			 sector_t sector)
+{
+	int err;
+
+	if (!op_is_write(opf)) {
+		mybrd_copy_from_store(dev, page, off, sector, len);
+		return 0;
+	}
+	err = mybrd_alloc_store(dev, sector, len, mybrd_gfp(opf));
+	if (err)
+		return err;
+	mybrd_copy_to_store(dev, page, off, sector, len);
+	return 0;
+}
+
+/* Does the bio's I/O; returns the status to end it with. */
+static blk_status_t mybrd_do_bio(struct mybrd_device *dev, struct bio *bio)
+{
+	sector_t sector = bio->bi_iter.bi_sector;
+	struct bvec_iter iter;
+	struct bio_vec bvec;
+	int err;
+
+	/* TODO 4: Refuse what this driver cannot do before touching data:
+	 * an op other than REQ_OP_READ and REQ_OP_WRITE (bio_op(); the book's
+	 * bio_rw()) ends with BLK_STS_NOTSUPP, a bio that ends beyond the
+	 * disk's capacity with BLK_STS_IOERR: bio_end_sector(bio) >
+	 * get_capacity(bio->bi_bdev->bd_disk). (Not dev->disk: add_disk()
+	 * reads the disk before mybrd_create_disk() sets it. Not the size of
+	 * bio->bi_bdev either: that can be a partition, while bi_sector
+	 * already counts from the start of the disk.)
+	 */
+	if (bio_op(bio) != REQ_OP_READ && bio_op(bio) != REQ_OP_WRITE)
+		return BLK_STS_NOTSUPP;
+	if (bio_end_sector(bio) > get_capacity(bio->bi_bdev->bd_disk))
+		return BLK_STS_IOERR;
+	/* END TODO 4 */
+
+	bio_for_each_segment(bvec, bio, iter) {
+		err = mybrd_do_bvec(dev, bvec.bv_page, bvec.bv_len,
+				    bvec.bv_offset, bio->bi_opf, sector);
+		/* TODO 4: If the segment failed, stop: -ENOMEM in a REQ_NOWAIT
+		 * bio is BLK_STS_AGAIN (try again, allowed to wait), any other
+		 * error BLK_STS_IOERR. Then move sector past the segment
+		 * (bv_len bytes, SECTOR_SHIFT), or every segment lands on the
+		 * first one's sectors. (The skeleton ends every bio here with
+		 * BLK_STS_IOERR.)
+		 */
+		if (err == -ENOMEM && (bio->bi_opf & REQ_NOWAIT))
+			return BLK_STS_AGAIN;
+		if (err)
+			return BLK_STS_IOERR;
+		sector += bvec.bv_len >> SECTOR_SHIFT;
+		/* SKELETON: return BLK_STS_IOERR; */
+		/* END TODO 4 */
+	}
+	return BLK_STS_OK;
+}
+
+/*
+ * The block layer calls this for every bio sent to /dev/mybrd (v4.4: the
+ * make_request_fn set with blk_queue_make_request()). It must end the bio.
+ */
+static void mybrd_submit_bio(struct bio *bio)
+{
+	struct mybrd_device *dev = bio->bi_bdev->bd_disk->private_data;
+	/* TODO 5: A bio-based driver does its own I/O accounting, or
+	 * /sys/block/mybrd/stat and iostat show nothing. Start it with
+	 * bio_start_io_acct(bio), which returns the start time, before the
+	 * I/O; end it with bio_end_io_acct(bio, start) after, before the bio
+	 * is ended. Declare "unsigned long start" above status and initialise
+	 * it there, so that the accounting starts before mybrd_do_bio().
+	 */
+	unsigned long start = bio_start_io_acct(bio);
+	blk_status_t status = mybrd_do_bio(dev, bio);
+
+	bio_end_io_acct(bio, start);
+	/* SKELETON: blk_status_t status = mybrd_do_bio(dev, bio); */
+	/* END TODO 5 */
+
+	if (status == BLK_STS_AGAIN) {
+		/* REQ_NOWAIT: BLK_STS_AGAIN, and no error in the log. */
+		bio_wouldblock_error(bio);
+		return;
+	}
+	bio->bi_status = status;
+	bio_endio(bio);
+}
+
+static const struct block_device_operations mybrd_fops = {
+	.owner		= THIS_MODULE,
+	.submit_bio	= mybrd_submit_bio,
+};
+
+/* Frees every page of the store. Runs when no I/O can come any more. */
+static void mybrd_free_store(struct mybrd_device *dev)
+{
+	/* TODO 6: Free each page with xa_for_each() (it needs an unsigned
+	 * long index and a struct page * cursor) and __free_page(); call
+	 * cond_resched() in the loop, a 1 GiB disk has 262144 pages. Then
+	 * xa_destroy() frees the xarray's own nodes, and nr_pages is 0 again.
+	 * Declare this function's local variables first, here.
+	 */
+	unsigned long index;
+	struct page *page;
+
+	xa_for_each(&dev->pages, index, page) {
+		__free_page(page);
+		cond_resched();
+	}
+	xa_destroy(&dev->pages);
+	atomic_long_set(&dev->nr_pages, 0);
+	/* END TODO 6 */
+}
+
+static int mybrd_nr_pages_get(void *data, u64 *val)
+{
+	struct mybrd_device *dev = data;
+
+	*val = atomic_long_read(&dev->nr_pages);
+	return 0;
+}
+
+DEFINE_DEBUGFS_ATTRIBUTE(mybrd_nr_pages_fops, mybrd_nr_pages_get, NULL,
+			 "%llu\n");
+
+/*
+ * /sys/kernel/debug/mybrd/nr_pages: how many pages the store holds. Debugfs
+ * is optional: a driver does not fail, nor check, because of it.
+ */
+static void mybrd_debugfs_create(struct mybrd_device *dev)
+{
+	dev->debugfs = debugfs_create_dir(MYBRD_NAME, NULL);
+	debugfs_create_file_unsafe("nr_pages", 0444, dev->debugfs, dev,
+				   &mybrd_nr_pages_fops);
+}
+
+static int mybrd_check_size(void)
+{
+	if (size_mb < 1 || size_mb > MYBRD_MAX_SIZE_MB) {
+		pr_err("size_mb=%d is out of range: 1 to %d MiB\n",
+		       size_mb, MYBRD_MAX_SIZE_MB);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int mybrd_register_major(void)
+{
+	mybrd.major = register_blkdev(0, MYBRD_NAME);
+	if (mybrd.major < 0)
+		return mybrd.major;
+	return 0;
+}
+
+static int mybrd_create_disk(void)
+{
+	struct gendisk *disk;
+	int err;
+
+	disk = blk_alloc_disk(NUMA_NO_NODE);
+	if (!disk)
+		return -ENOMEM;
+
+	/*
+	 * Lab 01 set GENHD_FL_NO_PART: there was no data to hold a partition
+	 * table. Now there is, so the disk is scanned like any other: at
+	 * add_disk() (a RAM disk is empty then, and reads zeros) and when
+	 * asked (blockdev --rereadpt). Partitions past minors get numbers
+	 * from the extended major (259).
+	 */
+	disk->major = mybrd.major;
+	disk->first_minor = 0;
+	disk->minors = 1;
+	disk->fops = &mybrd_fops;
+	disk->private_data = &mybrd;
+	strscpy(disk->disk_name, MYBRD_NAME, sizeof(disk->disk_name));
+	set_capacity(disk, (sector_t)size_mb * MYBRD_SECTORS_PER_MB);
+	/* Send us REQ_NOWAIT bios (mybrd_gfp()): else the block layer fails
+	 * them with BLK_STS_NOTSUPP before they reach us.
+	 */
+	blk_queue_flag_set(QUEUE_FLAG_NOWAIT, disk->queue);
+
+	err = add_disk(disk);
+	if (err)
+		goto out_put_disk;
+
+	mybrd.disk = disk;
+	return 0;
+
+out_put_disk:
+	put_disk(disk);
+	return err;
+}
+
+static int __init mybrd_init(void)
+{
+	int err;
+
+	err = mybrd_check_size();
+	if (err)
+		return err;
+
+	err = mybrd_register_major();
+	if (err)
+		return err;
+
+	/* The store must be ready before add_disk() reads the disk. */
+	xa_init(&mybrd.pages);
+	atomic_long_set(&mybrd.nr_pages, 0);
+	mybrd_debugfs_create(&mybrd);
+
+	err = mybrd_create_disk();
+	if (err)
+		goto out_remove_debugfs;
+
+	pr_info("registered major %d, %d MiB\n", mybrd.major, size_mb);
+	return 0;
+
+out_remove_debugfs:
+	debugfs_remove(mybrd.debugfs);
+	unregister_blkdev(mybrd.major, MYBRD_NAME);
+	return err;
+}
+
+static void __exit mybrd_exit(void)
+{
+	/* del_gendisk() waits for the I/O in flight: then the store is ours. */
+	del_gendisk(mybrd.disk);
+	put_disk(mybrd.disk);
+	mybrd_free_store(&mybrd);
+	debugfs_remove(mybrd.debugfs);
+	unregister_blkdev(mybrd.major, MYBRD_NAME);
+	pr_info("unregistered major %d\n", mybrd.major);
+}
+
+module_init(mybrd_init);
+module_exit(mybrd_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("mybrd lab 02: a bio-based RAM disk");
+MODULE_AUTHOR("mybrd labs");
