@@ -232,7 +232,12 @@ static void record(const char *name, bool passed, const char *why)
 
 static void run_current_test(void)
 {
+	/* CUnit ends a failure's line only when it prints the next one. */
+	static bool last_failed;
 	const char *name = CU_get_current_test()->pName;
+
+	if (last_failed)
+		printf("\n");
 
 	for (int i = 0; i < current.lab.ntests; i++) {
 		struct judge j = {
@@ -245,6 +250,7 @@ static void run_current_test(void)
 			continue;
 		judge_run(&j);
 		record(name, !j.failed, j.why);
+		last_failed = j.failed;
 	}
 }
 

@@ -60,6 +60,14 @@ static void exec_qemu(const struct vm_config *cfg)
 	add_arg(argv, &argc, "q35");
 	add_arg(argv, &argc, "-accel");
 	add_arg(argv, &argc, accel);
+	/*
+	 * qemu64 has no RDRAND, so the kernel's RNG becomes ready late, in
+	 * the middle of a test, and its static key is patched into running
+	 * code then; under TCG that can oops (int3). "max" has RDRAND: the
+	 * RNG is ready during boot.
+	 */
+	add_arg(argv, &argc, "-cpu");
+	add_arg(argv, &argc, "max");
 	add_arg(argv, &argc, "-m");
 	add_arg(argv, &argc, mem);
 	add_arg(argv, &argc, "-smp");

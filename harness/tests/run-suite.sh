@@ -75,10 +75,13 @@ run_check() {
 	local kernel=$1 lab=$2 name=$3 src=$4
 	shift 4
 	local run=$OUT/$kernel/$lab-$name
+	local ko=$OUT/$kernel/modules/$lab-$name/mybrd-guest.ko
+	local module=(--src "$src")
+	[ -f "$ko" ] && module=(--module "$ko")
 	mkdir -p "$run"
 	now > "$run.start"
 	"$BUILD/$lab/check" --root . --kernel-env ".cache/kernel-$kernel.env" \
-		--accel "$ACCEL" --build-dir "$run" --src "$src" \
+		--accel "$ACCEL" --build-dir "$run" "${module[@]}" \
 		--label "$name" --results "$run.results" "$@" > "$run.out" 2>&1
 	echo $? > "$run.rc"
 	now > "$run.end"
@@ -106,8 +109,36 @@ BROKEN=(
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major
 
+# prebuild KERNEL NAME=SRC...: the modules of KERNEL's runs, in one Kbuild
+# run (run_check takes a module from there, or builds its own).
+prebuild() {
+	local kernel=$1
+	shift
+	harness/tests/prebuild.sh ".cache/kernel-$kernel.env" \
+		"$OUT/$kernel/modules" "$@"
+}
+
+# The modules of one kernel's runs; the broken ones on the first kernel
+# only, less the one that does not compile (the checker reports that).
+modules_of() {
+	local kernel=$1 entry name lab
+	if [ "$kernel" = "$FIRST_KERNEL" ]; then
+		for entry in "${BROKEN[@]}"; do
+			name=${entry%%|*}
+			[ "$name" = no-compile ] ||
+				echo "lab01-register-broken-$name=harness/tests/broken/$name.c"
+		done
+	fi
+	for lab in "${LABS[@]}"; do
+		echo "$lab-solution=solutions/$lab/mybrd.c"
+		echo "$lab-skeleton=$lab/mybrd.c"
+	done
+}
+
 start_runs() {
-	local entry name tests kernel lab
+	local entry name tests kernel lab specs
+	mapfile -t specs < <(modules_of "$FIRST_KERNEL")
+	prebuild "$FIRST_KERNEL" "${specs[@]}"
 	for entry in "${BROKEN[@]}"; do
 		IFS='|' read -r name tests _ _ <<< "$entry"
 		pool "$FIRST_KERNEL" lab01-register "broken-$name" \
@@ -117,6 +148,10 @@ start_runs() {
 	pool "$FIRST_KERNEL" "$WEAKENED_LAB" weakened "$WEAKENED_LAB/mybrd.c" \
 		--only "$WEAKENED_TEST" --weaken "$WEAKENED_TEST"
 	for kernel in "${KERNELS[@]}"; do
+		if [ "$kernel" != "$FIRST_KERNEL" ]; then
+			mapfile -t specs < <(modules_of "$kernel")
+			prebuild "$kernel" "${specs[@]}"
+		fi
 		for lab in "${LABS[@]}"; do
 			pool "$kernel" "$lab" solution "solutions/$lab/mybrd.c"
 			pool "$kernel" "$lab" skeleton "$lab/mybrd.c"
