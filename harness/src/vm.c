@@ -46,7 +46,15 @@ static void exec_qemu(const struct vm_config *cfg)
 
 	snprintf(mem, sizeof(mem), "%d", cfg->memory_mb);
 	snprintf(smp, sizeof(smp), "%d", cfg->cpus);
-	snprintf(accel, sizeof(accel), "%s", cfg->accel ? cfg->accel : "tcg");
+	/*
+	 * One host thread for all vCPUs under TCG. With a thread per vCPU,
+	 * a vCPU can run code another one is patching (static keys,
+	 * text_poke_bp) and the guest oopses on a stray int3, mostly on 6.12.
+	 */
+	if (!cfg->accel || !strcmp(cfg->accel, "tcg"))
+		snprintf(accel, sizeof(accel), "tcg,thread=single");
+	else
+		snprintf(accel, sizeof(accel), "%s", cfg->accel);
 	snprintf(serial1, sizeof(serial1), "file:%s", cfg->proto_log);
 	if (cfg->console_log)
 		snprintf(serial0, sizeof(serial0), "file:%s",

@@ -109,6 +109,26 @@ BROKEN=(
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major
 
+# Broken drivers for the tests a skeleton passes (harness/tests/mutants/).
+MUTANTS=()
+mutant_field() { sed -n "s/^# $2: //p" "$1"; }
+mutant_name() { basename "$1" .sed; }
+mutant_src() { echo "$OUT/mutants/$(mutant_name "$1").c"; }
+for f in harness/tests/mutants/*.sed; do
+	for lab in "${LABS[@]}"; do
+		[ "$(mutant_field "$f" lab)" = "$lab" ] && MUTANTS+=("$f")
+	done
+done
+
+# Writes each mutant's source under $OUT/mutants.
+make_mutants() {
+	local f
+	mkdir -p "$OUT/mutants"
+	for f in "${MUTANTS[@]}"; do
+		sed -f "$f" "$(mutant_field "$f" from)" > "$(mutant_src "$f")"
+	done
+}
+
 # prebuild KERNEL NAME=SRC...: the modules of KERNEL's runs, in one Kbuild
 # run (run_check takes a module from there, or builds its own).
 prebuild() {
@@ -128,6 +148,9 @@ modules_of() {
 			[ "$name" = no-compile ] ||
 				echo "lab01-register-broken-$name=harness/tests/broken/$name.c"
 		done
+		for entry in "${MUTANTS[@]}"; do
+			echo "$(mutant_field "$entry" lab)-mutant-$(mutant_name "$entry")=$(mutant_src "$entry")"
+		done
 	fi
 	for lab in "${LABS[@]}"; do
 		echo "$lab-solution=solutions/$lab/mybrd.c"
@@ -137,6 +160,7 @@ modules_of() {
 
 start_runs() {
 	local entry name tests kernel lab specs
+	make_mutants
 	mapfile -t specs < <(modules_of "$FIRST_KERNEL")
 	prebuild "$FIRST_KERNEL" "${specs[@]}"
 	for entry in "${BROKEN[@]}"; do
@@ -147,6 +171,11 @@ start_runs() {
 	done
 	pool "$FIRST_KERNEL" "$WEAKENED_LAB" weakened "$WEAKENED_LAB/mybrd.c" \
 		--only "$WEAKENED_TEST" --weaken "$WEAKENED_TEST"
+	for entry in "${MUTANTS[@]}"; do
+		pool "$FIRST_KERNEL" "$(mutant_field "$entry" lab)" \
+			"mutant-$(mutant_name "$entry")" "$(mutant_src "$entry")" \
+			--only "$(mutant_field "$entry" fails)"
+	done
 	for kernel in "${KERNELS[@]}"; do
 		if [ "$kernel" != "$FIRST_KERNEL" ]; then
 			mapfile -t specs < <(modules_of "$kernel")
@@ -240,6 +269,9 @@ prove_lab() {
 		fi
 		res=$(result_of "$skel.results" "$name")
 		said=$(skeleton_verdict "$lab/$name" "$must_fail" "$res")
+		if [ "$must_fail" = 0 ] && ! covered "$lab" "$name"; then
+			said="fail $lab/$name passes on the skeleton and no broken driver shows it can fail (add one to harness/tests/mutants/)"
+		fi
 		verdict "${said%% *}" "${said#* }"
 		[ "${said%% *}" = ok ] && skel_ok=$((skel_ok + 1))
 	done < <("$BUILD/$lab/check" --list)
@@ -282,6 +314,44 @@ judge_weakened() {
 	fail*) verdict ok "a weakened $lab/$test is caught: ${said#fail }" ;;
 	*) verdict fail "a weakened $lab/$test was not caught (${said})" ;;
 	esac
+}
+
+# Each mutant: its tests fail on it, and its script changed its source.
+judge_mutants() {
+	local f lab name from res test
+	for f in "${MUTANTS[@]}"; do
+		lab=$(mutant_field "$f" lab) name=$(mutant_name "$f")
+		from=$(mutant_field "$f" from)
+		show_run "$OUT/$FIRST_KERNEL/$lab-mutant-$name"
+		if [[ $from == solutions/* ]] && cmp -s "$from" "$(mutant_src "$f")"; then
+			verdict fail "mutant $name changes nothing: its sed script no longer matches $from"
+			continue
+		fi
+		for test in $(mutant_field "$f" fails | tr ',' ' '); do
+			res=$(result_of "$OUT/$FIRST_KERNEL/$lab-mutant-$name.results" "$test")
+			if [ "$res" = FAIL ]; then
+				verdict ok "$lab/$test fails on mutant $name ($(mutant_field "$f" why))"
+			else
+				verdict fail "$lab/$test does not fail on mutant $name (${res:-not run}): it cannot catch $(mutant_field "$f" why)"
+			fi
+		done
+	done
+}
+
+# covered LAB TEST: is a test the skeleton passes proven able to fail, by
+# a mutant or (lab01) a broken module?
+covered() {
+	local f entry tests
+	for f in "${MUTANTS[@]}"; do
+		[ "$(mutant_field "$f" lab)" = "$1" ] &&
+			[[ ",$(mutant_field "$f" fails)," == *",$2,"* ]] && return 0
+	done
+	[ "$1" = lab01-register ] || return 1
+	for entry in "${BROKEN[@]}"; do
+		IFS='|' read -r _ tests _ _ <<< "$entry"
+		[[ ",$tests," == *",$2,"* ]] && return 0
+	done
+	return 1
 }
 
 # Ctrl-C in the middle of a test kills QEMU too (run alone: it polls).
@@ -328,6 +398,8 @@ for entry in "${BROKEN[@]}"; do
 done
 interrupted
 judge_weakened
+echo "=== mutants: broken drivers for the tests the skeletons pass"
+judge_mutants
 
 for kernel in "${KERNELS[@]}"; do
 	for lab in "${LABS[@]}"; do
