@@ -21,6 +21,7 @@ HARNESS_C := $(wildcard harness/src/*.c)
 HARNESS_O := $(patsubst harness/src/%.c,$(BUILD)/harness/%.o,$(HARNESS_C))
 HARNESS_A := $(BUILD)/harness/libharness.a
 SKELGEN   := $(BUILD)/harness/skelgen
+PROBE_CACHE := $(BUILD)/harness/probe-cache
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/harness/%,\
               $(wildcard harness/tests/test_*.c))
 
@@ -68,9 +69,14 @@ $(HARNESS_A): $(HARNESS_O)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/%/check: %/check.c $(HARNESS_A)
+# The checkers run Kbuild with probe-cache as its compiler wrapper.
+$(BUILD)/%/check: %/check.c $(HARNESS_A) $(PROBE_CACHE)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< $(HARNESS_A) -lcunit -o $@
+
+$(PROBE_CACHE): harness/kernel/probe-cache.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< -o $@
 
 $(BUILD)/harness/test_%: harness/tests/test_%.c $(HARNESS_A)
 	$(CC) $(CFLAGS) $< $(HARNESS_A) -lcunit -o $@

@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <limits.h>
 #include <sys/stat.h>
 #include <time.h>
 
@@ -279,16 +281,36 @@ static void record_all(const char *why)
 		record(current.lab.tests[i].name, false, why);
 }
 
+/* build/harness/probe-cache and its directory, beside build/LAB/check. */
+static void find_probe_cache(char *wrapper, char *dir, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	wrapper[0] = dir[0] = '\0';
+	if (n <= 0)
+		return;
+	self[n] = '\0';
+	*strrchr(self, '/') = '\0';
+	snprintf(wrapper, size, "%s/../harness/probe-cache", self);
+	snprintf(dir, size, "%s/../harness/probe-cache.d", self);
+}
+
 /* Only mybrd.c is the student's: Kbuild and the header are the lab's. */
 static void describe_build(const struct options *o,
 			  const struct kernel_env *env, struct module_build *mb,
 			  char *kbuild, char *compat, size_t size)
 {
+	static char wrapper[PATH_MAX + 32], answers[PATH_MAX + 32];
+
 	snprintf(kbuild, size, "%s/%s/Kbuild", o->root, current.lab.id);
 	snprintf(compat, size, "%s/harness/kernel/mybrd_compat.h", o->root);
+	find_probe_cache(wrapper, answers, sizeof(wrapper));
 	*mb = (struct module_build){
 		.source = o->src, .kbuild = kbuild, .compat = compat,
 		.kdir = env->kdir, .dir = o->build_dir,
+		.probe_cache = wrapper[0] ? wrapper : NULL,
+		.probe_cache_dir = answers,
 	};
 }
 

@@ -99,6 +99,26 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/*
+ * make -C KDIR M=DIR modules, with probe-cache as the compiler wrapper
+ * through Debian's ccache hook when there is one (other kernel trees
+ * ignore the two variables).
+ */
+static void exec_make(const struct module_build *mb, const char *mdir)
+{
+	char wrapper[PATH_MAX + 8];
+
+	if (mb->probe_cache && !access(mb->probe_cache, X_OK)) {
+		snprintf(wrapper, sizeof(wrapper), "CCACHE=%s",
+			 mb->probe_cache);
+		setenv("PROBE_CACHE_DIR", mb->probe_cache_dir, 1);
+		execlp("make", "make", "-C", mb->kdir, mdir,
+		       "DEBIAN_KERNEL_USE_CCACHE=1", wrapper, "modules",
+		       (char *)NULL);
+	}
+	execlp("make", "make", "-C", mb->kdir, mdir, "modules", (char *)NULL);
+}
+
 int module_build_start(const struct module_build *mb, struct build_job *job)
 {
 	char dir[PATH_MAX], logpath[PATH_MAX + 16];
@@ -127,8 +147,7 @@ int module_build_start(const struct module_build *mb, struct build_job *job)
 			dup2(fd, 2);
 		}
 		snprintf(mdir, sizeof(mdir), "M=%s", dir);
-		execlp("make", "make", "-C", mb->kdir, mdir, "modules",
-		       (char *)NULL);
+		exec_make(mb, mdir);
 		_exit(127);
 	}
 	setpgid(job->pid, job->pid);

@@ -16,6 +16,8 @@ struct module_build {
 	const char *compat;	/* harness/kernel/mybrd_compat.h */
 	const char *kdir;	/* /usr/src/linux-headers-<kver> */
 	const char *dir;	/* scratch directory */
+	const char *probe_cache;	/* harness/kernel/probe-cache, or NULL */
+	const char *probe_cache_dir;	/* where it keeps Kbuild's answers */
 };
 
 /* A build running in the background while the VM boots. */

@@ -36,8 +36,11 @@ done
 # sub-make that would not read the override.
 echo 'modules_check: ;' > "$dir/no-modules-check.mk"
 start=$(date +%s.%N)
+# The compiler goes through probe-cache, as in the checkers' builds.
+PROBE_CACHE_DIR=$(realpath build/harness)/probe-cache.d \
 make -s --no-print-directory -C "$KDIR" -f "$KDIR/Makefile" \
 	-f "$(realpath "$dir")/no-modules-check.mk" M="$(realpath "$dir")" \
+	DEBIAN_KERNEL_USE_CCACHE=1 CCACHE="$(realpath build/harness/probe-cache)" \
 	-j"$(nproc)" modules > "$dir/build.log" 2>&1
 rc=$?
 for spec in "$@"; do

@@ -382,11 +382,40 @@ interrupted() {
 	fi
 }
 
+# probe-cache answers a compiler probe as the compiler does, from the
+# cache the second time, and passes a real compile's errors through.
+probe_cache_agrees() {
+	local pc=$BUILD/harness/probe-cache dir=$OUT/probe-cache flags want got
+	mkdir -p "$dir"
+	for flags in -O2 -fno-such-option; do
+		gcc $flags -c -x c /dev/null -o "$dir/want.o" 2> /dev/null
+		want=$?
+		for round in first cached; do
+			PROBE_CACHE_DIR=$dir/answers "$pc" gcc $flags -c -x c \
+				/dev/null -o "$dir/got.o" 2> /dev/null
+			got=$?
+			if [ $got -ne $want ]; then
+				verdict fail "probe-cache: gcc $flags exits $got ($round), gcc says $want"
+				return
+			fi
+		done
+	done
+	printf 'int main(void) { return undeclared; }\n' > "$dir/bad.c"
+	got=$(PROBE_CACHE_DIR=$dir/answers "$pc" gcc -c "$dir/bad.c" \
+		-o "$dir/bad.o" 2>&1)
+	if [[ $got == *undeclared* ]]; then
+		verdict ok "probe-cache answers probes as gcc does and passes real compiles through"
+	else
+		verdict fail "probe-cache hid a real compile's error"
+	fi
+}
+
 suite_start=$(now)
 echo "=== harness unit tests"
 for bin in "$BUILD"/harness/test_*; do
 	[ -x "$bin" ] && unit_tests "$bin"
 done
+probe_cache_agrees
 
 echo "=== running the checkers ($JOBS at a time)"
 start_runs
