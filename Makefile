@@ -47,6 +47,8 @@ help:
 	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
+	@echo "  make bench             lab02-04 solutions next to brd: fio MB/s, IOPS"
+	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --null-blk\" (see --help)"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (what CI runs)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
@@ -103,6 +105,22 @@ console-lab%: setup
 		--build-dir $(BUILD)/$(call lab_of,$*)/console-$(KERNEL) \
 		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
 		--console
+
+# make bench: the lab02-04 solutions next to the kernel's brd, fio in one VM
+# boot (harness/tools/bench.c). Figures are printed, never asserted.
+BENCH      := $(BUILD)/harness/bench
+BENCH_ARGS ?=
+.PHONY: bench
+
+$(BENCH): harness/tools/bench.c $(HARNESS_A)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) $< $(HARNESS_A) -o $@
+
+bench: setup
+	@$(MAKE) --no-print-directory -s $(BENCH)
+	@mkdir -p $(BUILD)/bench-$(KERNEL)
+	@$(BENCH) --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) \
+		--build-dir $(BUILD)/bench-$(KERNEL) $(BENCH_ARGS)
 
 skeletons: $(SKELGEN)
 	@for lab in $(LABS); do \

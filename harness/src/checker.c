@@ -4,6 +4,7 @@
  * set-up, builds the student's module, runs the suite in the VM and judges
  * each test as a CUnit test.
  */
+#include "kernel_env.h"
 #include "lab.h"
 #include "module_build.h"
 #include "suite.h"
@@ -35,13 +36,6 @@ struct options {
 	double test_limit_s;
 	bool console;
 	bool list;
-};
-
-struct kernel_env {
-	char kver[256];
-	char kimg[4096];
-	char kdir[4096];
-	char kboot[4096];
 };
 
 /* CUnit test functions take no arguments: they find their test here. */
@@ -138,45 +132,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	if (k > 0) {
 		o->boot_limit_s *= k;
 		o->test_limit_s *= k;
-	}
-	return 0;
-}
-
-static void set_value(char *dst, size_t size, const char *src)
-{
-	size_t n = strnlen(src, size - 1);
-
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-static int read_kernel_env(const char *path, struct kernel_env *env)
-{
-	char line[4200];
-	FILE *f = fopen(path, "r");
-
-	memset(env, 0, sizeof(*env));
-	if (!f) {
-		printf("No kernel is set up (%s is missing): run 'make setup' first.\n",
-		       path);
-		return -1;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = '\0';
-		if (!strncmp(line, "KVER=", 5))
-			set_value(env->kver, sizeof(env->kver), line + 5);
-		else if (!strncmp(line, "KDIR=", 5))
-			set_value(env->kdir, sizeof(env->kdir), line + 5);
-		else if (!strncmp(line, "KIMG=", 5))
-			set_value(env->kimg, sizeof(env->kimg), line + 5);
-		else if (!strncmp(line, "KBOOT=", 6))
-			set_value(env->kboot, sizeof(env->kboot), line + 6);
-	}
-	fclose(f);
-	if (!env->kver[0] || !env->kdir[0] || !env->kboot[0]) {
-		printf("%s lacks KVER, KDIR or KBOOT: run 'make setup' again.\n",
-		       path);
-		return -1;
 	}
 	return 0;
 }

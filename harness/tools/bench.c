@@ -1,0 +1,817 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench (make bench): the lab solutions' drivers next to the kernel's own
+ * brd, in one VM boot. Builds the lab02 (bio), lab03 (one queue) and lab04
+ * (N queues) solutions, boots the kernel with them, brd (and null_blk) and
+ * fio in the initramfs, and runs fio's 4 KiB sequential and random reads
+ * and writes on each driver in turn. The drivers take turns, round after
+ * round, each round starting with the next driver, so that a busy host and
+ * the emulator's warming up slow them alike. The table shows each figure's
+ * best round (a busy host only ever slows a run down: under TCG the VM is
+ * one host thread, which other processes can halve) as MB/s, IOPS and a
+ * ratio to brd; a second brd row shows how far noise alone moves a ratio.
+ * Figures are printed, never asserted: the exit status only says whether
+ * every run ran.
+ *
+ * Each run is a test of the harness's suite (harness/src/suite.h): a run
+ * that crashes the kernel costs only itself. The modules reach the guest as
+ * the kernel package's do (struct lab's kernel_modules), from a modules tree
+ * of the bench's own: the package's, plus a <lab>.ko for each solution.
+ */
+#include "kernel_env.h"
+#include "lab.h"
+#include "logread.h"
+#include "module_build.h"
+#include "suite.h"
+#include "textfile.h"
+#include "vm.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FIO		"/usr/bin/fio"
+#define MAX_ROUNDS	20
+
+/*
+ * A row of the table: a driver and how it is loaded. The first row is the
+ * reference. "%d" in params is the disk's size in MiB; the guest's shell
+ * expands $(nproc).
+ */
+struct driver {
+	const char *label;
+	const char *lab;	/* solutions/<lab>/mybrd.c, built as <lab>.ko, */
+	const char *kmod;	/* or this module of the kernel package */
+	const char *params;	/* insmod parameters */
+	const char *dev;	/* its disk, /dev/mybrd for a lab's */
+	bool extra;		/* only with --null-blk */
+};
+
+#define NULL_BLK_MQ \
+	"queue_mode=2 memory_backed=1 gb=1 submit_queues=$(nproc)"
+
+static const struct driver drivers[] = {
+	{ "brd (in-tree)", .kmod = "brd", .dev = "/dev/ram0",
+	  .params = "rd_nr=1 rd_size=$((%d * 1024))" },
+	/* The same again: how far from 1.00 the host's noise moves a ratio. */
+	{ "brd (again)", .kmod = "brd", .dev = "/dev/ram0",
+	  .params = "rd_nr=1 rd_size=$((%d * 1024))" },
+	{ "lab02 bio", .lab = "lab02-bio", .dev = "/dev/mybrd",
+	  .params = "size_mb=%d" },
+	{ "lab03 1 queue", .lab = "lab03-request", .dev = "/dev/mybrd",
+	  .params = "size_mb=%d" },
+	{ "lab04 N queues", .lab = "lab04-mq", .dev = "/dev/mybrd",
+	  .params = "size_mb=%d" },
+	/* Ended from an hrtimer that expires at once: the completion path's
+	 * cost, without the delay a device would add.
+	 */
+	{ "lab04 async", .lab = "lab04-mq", .dev = "/dev/mybrd",
+	  .params = "size_mb=%d completion=1 completion_nsec=0" },
+	/* The kernel's own blk-mq RAM disk, set up as lab04 (a queue per
+	 * CPU, no scheduler; 1 GiB, of which fio uses the first size MiB).
+	 */
+	{ "null_blk mq", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=0", .extra = true },
+	{ "null_blk timer", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=2 completion_nsec=0", .extra = true },
+};
+
+#define NDRIVERS ((int)(sizeof(drivers) / sizeof(drivers[0])))
+
+/* A column: one fio job (its name is its rw= mode). */
+static const struct {
+	const char *rw;
+	const char *title;
+} jobs[] = {
+	{ "read", "seq read" },
+	{ "write", "seq write" },
+	{ "randread", "rand read" },
+	{ "randwrite", "rand write" },
+};
+
+#define NJOBS ((int)(sizeof(jobs) / sizeof(jobs[0])))
+
+struct options {
+	const char *root;
+	const char *kernel_env;
+	const char *build_dir;
+	const char *accel;
+	const char *boot;
+	const char *engine;	/* fio's ioengine */
+	int iodepth;
+	int seconds;		/* per fio job */
+	int rounds;
+	int size_mb;		/* what fio uses of each disk */
+	int memory_mb;		/* the VM's */
+	int cpus;
+	bool null_blk;		/* the extra rows too */
+};
+
+/* One figure: what fio measured in each round. */
+struct figure {
+	double iops[MAX_ROUNDS];
+	double kibps[MAX_ROUNDS];
+	int n;
+};
+
+struct bench {
+	struct options o;
+	int nrows;		/* drivers[0..nrows) */
+	char kver[256], kboot[PATH_MAX], kimg[PATH_MAX], kdir[PATH_MAX];
+	char modules[PATH_MAX];		/* the guest's modules tree */
+	char first_ko[PATH_MAX + 64];	/* a lab's module, for /check */
+	char guest_kernel[256];		/* uname -r in the guest */
+	int guest_cpus;
+	char sched[NDRIVERS][32];	/* the I/O scheduler each row had */
+	struct figure fig[NDRIVERS][NJOBS];
+	double build_s;
+};
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void usage(const char *prog)
+{
+	printf("usage: %s --kernel-env FILE [--root DIR] [--build-dir DIR]\n"
+	       "       [--accel tcg|kvm] [--boot vmlinux|vmlinuz] [--seconds S]\n"
+	       "       [--rounds R] [--size-mb M] [--memory-mb M] [--cpus N]\n"
+	       "       [--engine E] [--iodepth D] [--null-blk]\n"
+	       "Builds the lab02, lab03 and lab04 solutions and, in one VM boot,\n"
+	       "runs fio (4 KiB, O_DIRECT, one job) on each and on brd:\n"
+	       "sequential and random reads and writes, S seconds each (default\n"
+	       "1), R rounds (default 5), on M MiB of each disk (default 256),\n"
+	       "fio's ioengine E (default libaio) at iodepth D (default 1).\n"
+	       "Prints MB/s, IOPS and the ratio to brd, the best of the\n"
+	       "rounds. --null-blk adds the kernel's null_blk (blk-mq, memory\n"
+	       "backed), completing inline and from a timer, as lab04 does.\n"
+	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
+	       prog);
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "root", required_argument, NULL, 'r' },
+		{ "kernel-env", required_argument, NULL, 'k' },
+		{ "build-dir", required_argument, NULL, 'b' },
+		{ "accel", required_argument, NULL, 'a' },
+		{ "boot", required_argument, NULL, 'K' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "rounds", required_argument, NULL, 'n' },
+		{ "size-mb", required_argument, NULL, 'z' },
+		{ "memory-mb", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "iodepth", required_argument, NULL, 'd' },
+		{ "null-blk", no_argument, NULL, 'N' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 }
+	};
+	int c;
+
+	*o = (struct options){ .root = ".", .build_dir = "build/bench",
+			       .accel = "tcg", .boot = "vmlinux",
+			       .engine = "libaio", .iodepth = 1,
+			       .seconds = 1, .rounds = 5, .size_mb = 256,
+			       .memory_mb = 1024, .cpus = 2 };
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'r': o->root = optarg; break;
+		case 'k': o->kernel_env = optarg; break;
+		case 'b': o->build_dir = optarg; break;
+		case 'a': o->accel = optarg; break;
+		case 'K': o->boot = optarg; break;
+		case 's': o->seconds = atoi(optarg); break;
+		case 'n': o->rounds = atoi(optarg); break;
+		case 'z': o->size_mb = atoi(optarg); break;
+		case 'm': o->memory_mb = atoi(optarg); break;
+		case 'c': o->cpus = atoi(optarg); break;
+		case 'e': o->engine = optarg; break;
+		case 'd': o->iodepth = atoi(optarg); break;
+		case 'N': o->null_blk = true; break;
+		case 'h': usage(argv[0]); exit(0);
+		default: usage(argv[0]); return -1;
+		}
+	}
+	/* The guest holds fio's libraries (~90 MB) and one disk at a time. */
+	if (!o->kernel_env || o->seconds < 1 || o->rounds < 1 ||
+	    o->iodepth < 1 || strchr(o->engine, '\'') ||
+	    o->rounds > MAX_ROUNDS || o->size_mb < 16 || o->size_mb > 1024 ||
+	    o->cpus < 1 || o->memory_mb < o->size_mb + 384) {
+		usage(argv[0]);
+		printf("(--rounds 1-%d, --size-mb 16-1024, --memory-mb at least the size + 384)\n",
+		       MAX_ROUNDS);
+		return -1;
+	}
+	return 0;
+}
+
+/* The line after the one p is on, or NULL after the last. */
+static const char *next_line(const char *p)
+{
+	p = strchr(p, '\n');
+	return p ? p + 1 : NULL;
+}
+
+static int read_env(struct bench *b)
+{
+	struct kernel_env env;
+
+	if (read_kernel_env(b->o.kernel_env, &env))
+		return -1;
+	snprintf(b->kver, sizeof(b->kver), "%s", env.kver);
+	snprintf(b->kboot, sizeof(b->kboot), "%s", env.kboot);
+	snprintf(b->kimg, sizeof(b->kimg), "%s", env.kimg);
+	snprintf(b->kdir, sizeof(b->kdir), "%s", env.kdir);
+	return 0;
+}
+
+/* The row that first names lab: its module serves the later rows too. */
+static int first_row_of(const char *lab)
+{
+	for (int i = 0; i < NDRIVERS; i++)
+		if (drivers[i].lab && !strcmp(drivers[i].lab, lab))
+			return i;
+	return -1;
+}
+
+static bool builds(int row)
+{
+	return drivers[row].lab && first_row_of(drivers[row].lab) == row;
+}
+
+struct lab_build {
+	char src[PATH_MAX], kbuild[PATH_MAX], compat[PATH_MAX], dir[PATH_MAX];
+	struct module_build mb;
+	struct build_job job;
+	bool started;
+};
+
+static int start_build(struct bench *b, int row, struct lab_build *lb)
+{
+	const char *lab = drivers[row].lab;
+
+	snprintf(lb->src, sizeof(lb->src), "%s/solutions/%s/mybrd.c",
+		 b->o.root, lab);
+	snprintf(lb->kbuild, sizeof(lb->kbuild), "%s/%s/Kbuild", b->o.root,
+		 lab);
+	snprintf(lb->compat, sizeof(lb->compat),
+		 "%s/harness/kernel/mybrd_compat.h", b->o.root);
+	snprintf(lb->dir, sizeof(lb->dir), "%s/%s", b->o.build_dir, lab);
+	mkdir(lb->dir, 0755);
+	lb->mb = (struct module_build){
+		.source = lb->src, .kbuild = lb->kbuild, .compat = lb->compat,
+		.kdir = b->kdir, .dir = lb->dir,
+	};
+	if (module_build_start(&lb->mb, &lb->job)) {
+		printf("bench: cannot build %s (the solutions are an instructor's; see %s).\n",
+		       lb->src, lb->dir);
+		return -1;
+	}
+	lb->started = true;
+	return 0;
+}
+
+/* Waits for a build, then strips the module into the modules tree. */
+static int finish_build(struct bench *b, int row, struct lab_build *lb)
+{
+	char *ko = NULL, stripped[PATH_MAX + 64];
+	int err;
+
+	printf("bench: solutions/%s: ", drivers[row].lab);
+	fflush(stdout);
+	err = module_build_finish(&lb->mb, &lb->job, &ko);
+	if (!err) {
+		snprintf(stripped, sizeof(stripped), "%s/%s.ko", b->modules,
+			 drivers[row].lab);
+		err = module_strip(ko, stripped);
+		if (!b->first_ko[0])
+			snprintf(b->first_ko, sizeof(b->first_ko), "%s",
+				 stripped);
+		printf("built in %.1f s\n", lb->job.seconds);
+	}
+	free(ko);
+	return err;
+}
+
+/*
+ * The modules tree the initramfs takes modules from: the kernel package's
+ * (a link to its kernel/ and its modules.dep) and the labs' modules, each
+ * a line "<lab>.ko:" of modules.dep, without dependencies.
+ */
+static int make_modules_tree(struct bench *b)
+{
+	char link[PATH_MAX + 32], target[PATH_MAX + 32], dep[PATH_MAX + 32];
+	char *text;
+	FILE *f;
+
+	snprintf(b->modules, sizeof(b->modules), "%s/modules",
+		 b->o.build_dir);
+	mkdir(b->modules, 0755);
+	snprintf(link, sizeof(link), "%s/kernel", b->modules);
+	snprintf(target, sizeof(target), "%s/modules/kernel", b->kimg);
+	unlink(link);
+	if (symlink(target, link)) {
+		printf("bench: cannot link %s to %s: %s\n", link, target,
+		       strerror(errno));
+		return -1;
+	}
+	snprintf(dep, sizeof(dep), "%s/modules/modules.dep", b->kimg);
+	text = read_text_file(dep, NULL);
+	snprintf(dep, sizeof(dep), "%s/modules.dep", b->modules);
+	f = fopen(dep, "w");
+	if (!text || !f) {
+		printf("bench: cannot write %s from the kernel's modules.dep\n",
+		       dep);
+		free(text);
+		if (f)
+			fclose(f);
+		return -1;
+	}
+	fputs(text, f);
+	free(text);
+	for (int i = 0; i < b->nrows; i++)
+		if (builds(i))
+			fprintf(f, "%s.ko:\n", drivers[i].lab);
+	return fclose(f) ? -1 : 0;
+}
+
+/* Builds every lab's solution, at the same time; 0 if all built. */
+static int build_modules(struct bench *b)
+{
+	struct lab_build lb[NDRIVERS] = { 0 };
+	double start = now_s();
+	int err = 0;
+
+	mkdir(b->o.build_dir, 0755);
+	err = make_modules_tree(b);
+	for (int i = 0; i < b->nrows && !err; i++)
+		if (builds(i))
+			err = start_build(b, i, &lb[i]);
+	for (int i = 0; i < b->nrows; i++) {
+		if (!lb[i].started)
+			continue;
+		if (err)
+			module_build_cancel(&lb[i].job);
+		else
+			err = finish_build(b, i, &lb[i]);
+	}
+	b->build_s = now_s() - start;
+	return err;
+}
+
+/* The fio jobs, one after another (stonewall), after a prefill. */
+static char *fio_command(const struct bench *b, int seconds)
+{
+	char *cmd = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&cmd, &len);
+
+	if (!f)
+		return NULL;
+	/* Options before the first --name apply to every job. Writing the
+	 * disk first makes every read hit a page that exists: brd, mybrd
+	 * and null_blk allocate on first write, and read holes otherwise.
+	 */
+	fprintf(f, "fio --output-format=terse --terse-version=3"
+		" --filename=\"$dev\" --size=%dM --direct=1 --ioengine='%s'"
+		" --iodepth=%d --bs=4k --numjobs=1 --norandommap --randrepeat=1"
+		" --name=prefill --rw=write --bs=1M", b->o.size_mb,
+		b->o.engine, b->o.iodepth);
+	for (int j = 0; j < NJOBS; j++)
+		fprintf(f, " --name=%s --stonewall --rw=%s --runtime=%d --time_based",
+			jobs[j].rw, jobs[j].rw, seconds);
+	fclose(f);
+	return cmd;
+}
+
+/*
+ * Shell lines that load a row's module with its parameters, after those
+ * it needs (the last line of load_kmod's list is the module itself), and
+ * set $dev and $unload (the name rmmod knows it by).
+ */
+static char *load_lines(const struct bench *b, int row)
+{
+	const struct driver *d = &drivers[row];
+	const char *name = d->lab ? d->lab : d->kmod;
+	char params[256], *lines;
+
+	snprintf(params, sizeof(params), d->params, b->o.size_mb);
+	if (asprintf(&lines,
+		     "list=/lib/modules/%s.load\n"
+		     "for m in $(sed '$d' $list); do\n"
+		     "\t[ -d /sys/module/$m ] || insmod /lib/modules/$m.ko || exit 1\n"
+		     "done\n"
+		     "insmod /lib/modules/$(tail -n 1 $list).ko %s || exit 1\n"
+		     "dev=%s unload=%s\n",
+		     name, params, d->dev, d->lab ? "mybrd" : d->kmod) < 0)
+		return NULL;
+	return lines;
+}
+
+/*
+ * The guest script of one run: load the driver, run fio, print one line
+ * "bench <job> <error> <KiB/s> <IOPS>" per job, unload. fio's terse
+ * format 3: field 3 is the job, 5 its error, 7 and 8 the read KiB/s and
+ * IOPS, 48 and 49 the write ones.
+ */
+static char *run_script(const struct bench *b, int row, int seconds)
+{
+	char *script = NULL, *fio = fio_command(b, seconds);
+	char *load = load_lines(b, row);
+
+	if (fio && load &&
+	    asprintf(&script,
+		     "fact kernel \"$(uname -r)\"\n"
+		     "fact cpus \"$(nproc)\"\n"
+		     "%s"
+		     "[ -b \"$dev\" ] || { echo \"no block device $dev\"; exit 1; }\n"
+		     "fact scheduler \"$(cat /sys/block/${dev#/dev/}/queue/scheduler 2>/dev/null)\"\n"
+		     "%s > /tmp/fio.out 2>&1\n"
+		     "rc=$?\n"
+		     "awk -F';' 'NF > 100 && $3 != \"prefill\" { print \"bench\", $3, $5, $7 + $48, $8 + $49 }' /tmp/fio.out\n"
+		     "[ $rc = 0 ] || grep -v '^3;' /tmp/fio.out\n"
+		     "rmmod $unload\n"
+		     "exit $rc\n",
+		     load, fio) < 0)
+		script = NULL;
+	free(fio);
+	free(load);
+	return script;
+}
+
+/*
+ * Run 0 warms the emulator up (its figures are dropped); then the rounds:
+ * every row once per round, round r starting with row r.
+ */
+static int row_of(const struct bench *b, int run)
+{
+	int k = run - 1;
+
+	return run ? (k % b->nrows + k / b->nrows) % b->nrows : 0;
+}
+
+static int make_tests(const struct bench *b, struct lab_test **out)
+{
+	int n = 1 + b->o.rounds * b->nrows;
+	struct lab_test *t = calloc(n, sizeof(*t));
+	char *name;
+
+	*out = t;
+	if (!t)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++) {
+		int row = row_of(b, i);
+
+		if (asprintf(&name, "round%d", i ? (i - 1) / b->nrows + 1 : 0) < 0)
+			return -ENOMEM;
+		t[i].name = name;
+		t[i].behaviour = i ? drivers[row].label : "warm-up";
+		t[i].script = run_script(b, row, i ? b->o.seconds : 1);
+		if (!t[i].script)
+			return -ENOMEM;
+	}
+	return n;
+}
+
+static void free_tests(struct lab_test *t, int n)
+{
+	for (int i = 0; t && i < n; i++) {
+		free((void *)t[i].name);
+		free((void *)t[i].script);
+	}
+	free(t);
+}
+
+static int job_index(const char *rw)
+{
+	for (int j = 0; j < NJOBS; j++)
+		if (!strcmp(jobs[j].rw, rw))
+			return j;
+	return -1;
+}
+
+/*
+ * queue/scheduler: "[none] mq-deadline" -> "none". A bio-based disk has
+ * none: 6.1 says "none", 6.12 has no such file.
+ */
+static void take_scheduler(const char *value, char *out, size_t size)
+{
+	const char *open = strchr(value, '[');
+	const char *p = open ? open + 1 : value;
+
+	if (!*p)
+		p = "none";
+	snprintf(out, size, "%.*s", (int)strcspn(p, open ? "]" : " "), p);
+}
+
+/* Takes a figure: "bench <job> <error> <KiB/s> <IOPS>". */
+static void take_figure(struct bench *b, int row, const char *line,
+			FILE *raw)
+{
+	char rw[32];
+	double kibps, iops;
+	int err, j;
+	struct figure *f;
+
+	if (sscanf(line, "bench %31s %d %lf %lf", rw, &err, &kibps,
+		   &iops) != 4 || err)
+		return;
+	j = job_index(rw);
+	if (j < 0)
+		return;
+	f = &b->fig[row][j];
+	if (raw)
+		fprintf(raw, "%s\t%d\t%s\t%.0f\t%.0f\n", drivers[row].label,
+			f->n + 1, jobs[j].rw, kibps, iops);
+	if (f->n < MAX_ROUNDS) {
+		f->kibps[f->n] = kibps;
+		f->iops[f->n] = iops;
+		f->n++;
+	}
+}
+
+/* Takes the figures and facts one run printed; raw gets the figures. */
+static void take_output(struct bench *b, int row, const char *out,
+			FILE *raw)
+{
+	char line[512];
+
+	for (const char *p = out; p && *p; p = next_line(p)) {
+		snprintf(line, sizeof(line), "%.*s", (int)strcspn(p, "\n"), p);
+		if (!strncmp(line, "kernel=", 7))
+			snprintf(b->guest_kernel, sizeof(b->guest_kernel),
+				 "%.*s", (int)sizeof(b->guest_kernel) - 1,
+				 line + 7);
+		else if (!strncmp(line, "scheduler=", 10))
+			take_scheduler(line + 10, b->sched[row],
+				       sizeof(b->sched[row]));
+		else if (sscanf(line, "cpus=%d", &b->guest_cpus) != 1)
+			take_figure(b, row, line, raw);
+	}
+}
+
+/* Says what went wrong in a run: it crashed, hung, failed, or warned. */
+static bool report_run(const struct lab_test *t, const struct test_result *r)
+{
+	size_t at = 0;
+	enum kproblem p = r->ran ? klog_find_problem(&r->dmesg, &at) :
+				   KP_NONE;
+
+	if (r->ended && r->rc == 0 && p == KP_NONE)
+		return true;
+	printf("bench: %s, %s: ", t->name, t->behaviour);
+	if (!r->ran)
+		printf("did not run: %s\n", r->cause ? r->cause : "no boot");
+	else if (!r->ended)
+		printf("%s\n", r->cause ? r->cause : "did not end");
+	else if (r->rc)
+		printf("exited with status %d; it said:\n%s", r->rc,
+		       r->output ? r->output : "(nothing)\n");
+	else
+		printf("a kernel %s: %s\n", kproblem_name(p),
+		       r->dmesg.log->lines[at]);
+	return false;
+}
+
+/* The round a figure was best in (most IOPS), or -1 if it has none. */
+static int best_round(const struct figure *f)
+{
+	int best = -1;
+
+	for (int i = 0; i < f->n; i++)
+		if (best < 0 || f->iops[i] > f->iops[best])
+			best = i;
+	return best;
+}
+
+/* (best - worst) / best over a figure's rounds: what the host took. */
+static double loss(const struct figure *f)
+{
+	double worst = f->iops[0];
+
+	for (int i = 1; i < f->n; i++)
+		worst = f->iops[i] < worst ? f->iops[i] : worst;
+	return f->n ? 1 - worst / f->iops[best_round(f)] : 0;
+}
+
+static void print_header(const struct bench *b)
+{
+	printf("\nmybrd bench: kernel %s, %s, %d CPUs; fio 4 KiB O_DIRECT %s iodepth %d, 1 job, on %d MiB; %d s per figure, best of %d round%s\n\n",
+	       b->guest_kernel[0] ? b->guest_kernel : b->kver, b->o.accel,
+	       b->guest_cpus ? b->guest_cpus : b->o.cpus, b->o.engine,
+	       b->o.iodepth, b->o.size_mb, b->o.seconds, b->o.rounds,
+	       b->o.rounds == 1 ? "" : "s");
+	printf("%-16s", "");
+	for (int j = 0; j < NJOBS; j++)
+		printf("  %-21s", jobs[j].title);
+	printf("  %s\n%-16s", "worst", "driver");
+	for (int j = 0; j < NJOBS; j++)
+		printf("  %6s %8s %5s", "MB/s", "IOPS", "/brd");
+	printf("  %5s\n", "/brd");
+}
+
+/* One row: each figure's best, its ratio to brd's, the lowest ratio. */
+static void print_row(const struct bench *b, int row)
+{
+	double worst = 0;
+
+	printf("%-16s", drivers[row].label);
+	for (int j = 0; j < NJOBS; j++) {
+		const struct figure *f = &b->fig[row][j];
+		const struct figure *ref = &b->fig[0][j];
+		int k = best_round(f), kref = best_round(ref);
+		double ratio = k >= 0 && kref >= 0 ?
+			       f->iops[k] / ref->iops[kref] : 0;
+
+		if (k < 0) {
+			printf("  %6s %8s %5s", "-", "-", "-");
+			continue;
+		}
+		printf("  %6.1f %8.0f", f->kibps[k] * 1024 / 1e6, f->iops[k]);
+		if (ratio > 0)
+			printf(" %5.2f", ratio);
+		else
+			printf(" %5s", "-");
+		if (ratio > 0 && (worst == 0 || ratio < worst))
+			worst = ratio;
+	}
+	if (worst > 0)
+		printf("  %5.2f\n", worst);
+	else
+		printf("  %5s\n", "-");
+}
+
+static void print_notes(const struct bench *b)
+{
+	double most = 0;
+	int most_row = 0, most_job = 0;
+
+	for (int i = 0; i < b->nrows; i++)
+		for (int j = 0; j < NJOBS; j++)
+			if (loss(&b->fig[i][j]) > most) {
+				most = loss(&b->fig[i][j]);
+				most_row = i;
+				most_job = j;
+			}
+	printf("\nMB/s: 10^6 bytes/s; /brd: IOPS over brd's. lab04: nr_hw_queues = CPUs; async: completion=1 completion_nsec=0.\n");
+	printf("I/O scheduler:");
+	for (int i = 0; i < b->nrows; i++)
+		printf("%s%s %s", i ? "; " : " ", drivers[i].label,
+		       b->sched[i][0] ? b->sched[i] : "?");
+	printf(".\n");
+	if (b->o.rounds > 1)
+		printf("Each figure is its best round; the host slowed some rounds by up to %.0f%% (%s, %s).\n",
+		       most * 100, drivers[most_row].label,
+		       jobs[most_job].title);
+}
+
+static void print_table(const struct bench *b, const struct suite_run *run,
+			double total_s)
+{
+	print_header(b);
+	for (int i = 0; i < b->nrows; i++)
+		print_row(b, i);
+	print_notes(b);
+	printf("total %.1f s (build %.1f s, boot %.1f s in %d boot%s, runs %.1f s)\n",
+	       total_s, b->build_s, run->boot_seconds, run->nboots,
+	       run->nboots == 1 ? "" : "s", run->test_seconds);
+}
+
+/* Where the VM's pieces are: suite_config points into it. */
+struct vm_paths {
+	char guest[PATH_MAX + 16];	/* harness/guest */
+	char kernel[PATH_MAX + 16];	/* vmlinux or vmlinuz */
+};
+
+static void suite_config_for(const struct bench *b, struct suite_config *cfg,
+			     struct vm_paths *p)
+{
+	double scale = getenv("MYBRD_TIMEOUT_SCALE") ?
+		       atof(getenv("MYBRD_TIMEOUT_SCALE")) : 1.0;
+
+	if (scale <= 0)
+		scale = 1.0;
+	snprintf(p->guest, sizeof(p->guest), "%s/harness/guest", b->o.root);
+	if (!strcmp(b->o.boot, "vmlinuz"))
+		snprintf(p->kernel, sizeof(p->kernel), "%s/vmlinuz", b->kimg);
+	else
+		snprintf(p->kernel, sizeof(p->kernel), "%s", b->kboot);
+	/* The guest's /init wants a /check/mybrd.ko: any lab's will do. */
+	*cfg = (struct suite_config){
+		.kernel = p->kernel, .accel = b->o.accel,
+		.workdir = b->o.build_dir, .module = b->first_ko,
+		.guest_dir = p->guest, .modules_dir = b->modules,
+		/* fio's libraries make a big initramfs: a slower boot. */
+		.boot_limit_s = 60 * scale,
+		.test_limit_s = (60 + 3.0 * NJOBS * b->o.seconds) * scale,
+		.memory_mb = b->o.memory_mb, .cpus = b->o.cpus,
+	};
+}
+
+/* figures.tsv: driver, round, job, KiB/s, IOPS; one line per figure. */
+static FILE *open_raw(const struct bench *b, char *path, size_t size)
+{
+	FILE *f;
+
+	snprintf(path, size, "%s/figures.tsv", b->o.build_dir);
+	f = fopen(path, "w");
+	if (f)
+		fprintf(f, "driver\tround\tjob\tKiB/s\tIOPS\n");
+	return f;
+}
+
+/* Boots the VM once for every run; 0 if every run gave its figures. */
+static int run_all(struct bench *b, double start)
+{
+	const char *programs[] = { FIO, NULL };
+	const char *kmods[NDRIVERS + 1] = { 0 };
+	struct lab lab = { .id = "bench", .title = "mybrd bench",
+			   .guest_programs = programs,
+			   .kernel_modules = kmods };
+	struct lab_test *tests = NULL;
+	int n = make_tests(b, &tests), nk = 0, bad = 0;
+	struct vm_paths paths;
+	struct suite_config cfg;
+	struct suite_run run;
+	char path[PATH_MAX + 16];
+	FILE *raw;
+
+	if (n < 0) {
+		free_tests(tests, 1 + b->o.rounds * b->nrows);
+		return -1;
+	}
+	for (int i = 0; i < b->nrows; i++) {
+		const char *name = drivers[i].lab ? drivers[i].lab :
+			drivers[i].kmod;
+		int k = 0;
+
+		while (k < nk && strcmp(kmods[k], name))
+			k++;
+		if (k == nk)
+			kmods[nk++] = name;
+	}
+	lab.tests = tests;
+	lab.ntests = n;
+	suite_config_for(b, &cfg, &paths);
+	printf("bench: %d runs of about %d s (a warm-up, %d rounds of %d drivers) in one boot of %s (%s)\n",
+	       n, NJOBS * b->o.seconds + 3, b->o.rounds, b->nrows, b->kver,
+	       b->o.accel);
+	if (suite_run(&cfg, &lab, &run)) {
+		printf("bench: could not run the VM (see %s).\n", b->o.build_dir);
+		free_tests(tests, n);
+		return -1;
+	}
+	raw = open_raw(b, path, sizeof(path));
+	for (int i = 0; i < n; i++) {
+		bad += !report_run(&tests[i], &run.results[i]);
+		if (i && run.results[i].output)
+			take_output(b, row_of(b, i), run.results[i].output,
+				    raw);
+	}
+	print_table(b, &run, now_s() - start);
+	if (raw && !fclose(raw))
+		printf("Every round's figures: %s\n", path);
+	suite_run_free(&run);
+	free_tests(tests, n);
+	return bad ? -1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct bench *b = calloc(1, sizeof(*b));
+	double start = now_s();
+	int rc;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (!b || parse_options(argc, argv, &b->o))
+		return 2;
+	b->nrows = 0;
+	while (b->nrows < NDRIVERS &&
+	       (b->o.null_blk || !drivers[b->nrows].extra))
+		b->nrows++;
+	if (read_env(b))
+		return 2;
+	if (access(FIO, X_OK)) {
+		printf("bench: %s is missing: run 'make setup' (it installs fio).\n",
+		       FIO);
+		return 2;
+	}
+	vm_install_signal_cleanup();
+	if (build_modules(b))
+		return 1;
+	rc = run_all(b, start) ? 1 : 0;
+	free(b);
+	return rc;
+}
