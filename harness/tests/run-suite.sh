@@ -43,21 +43,9 @@ SELFTEST_LIMIT=60
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
-passed=0
-failed=0
-failures=()
+# shellcheck source=harness/tests/verdict.sh
+. harness/tests/verdict.sh
 table=()
-
-verdict() { # verdict ok|fail "what"
-	if [ "$1" = ok ]; then
-		passed=$((passed + 1))
-		echo "  ok    $2"
-	else
-		failed=$((failed + 1))
-		failures+=("$2")
-		echo "  FAIL  $2"
-	fi
-}
 
 now() { date +%s.%N; }
 seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# make test-tools: the instructor tooling end to end, on lab01 (about 30 s):
+# grade scores a solved and an untouched submission right and writes JUnit
+# that parses; student-tree leaves the instructor files out and its copy
+# refuses instructor targets; compile_commands.json covers every mybrd.c;
+# make style is clean. Ends with "N passed, M failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+OUT=build/test-tools
+rm -rf "$OUT"
+mkdir -p "$OUT"
+# shellcheck source=harness/tests/verdict.sh
+. harness/tests/verdict.sh
+
+grade_scores() {
+	local subs=$OUT/submissions csv
+	mkdir -p "$subs/solved/lab01-register" "$subs/untouched/lab01-register"
+	cp solutions/lab01-register/mybrd.c "$subs/solved/lab01-register/"
+	cp lab01-register/mybrd.c "$subs/untouched/lab01-register/"
+	make -s grade SUBMISSIONS="$subs" LABS=1 OUT="$OUT/grades" \
+		> "$OUT/grade.log" 2>&1
+	csv=$OUT/grades/grades.csv
+	if grep -q '^solved,lab01-register,10,10,' "$csv" 2>/dev/null &&
+		grep -q '^untouched,lab01-register,[0-9],10,' "$csv"; then
+		verdict ok "grade: solved 10/10, untouched below 10 in grades.csv"
+	else
+		verdict fail "grade: grades.csv does not score them right ($OUT/grade.log)"
+	fi
+	if python3 - "$OUT"/grades/junit/*.xml <<'EOF'
+import sys
+import xml.etree.ElementTree as ET
+for f in sys.argv[1:]:
+    ET.parse(f)
+sys.exit(0 if len(sys.argv) == 3 else 1)
+EOF
+	then
+		verdict ok "grade: one JUnit file per student, each parses"
+	else
+		verdict fail "grade: JUnit files missing or not XML"
+	fi
+}
+
+student_tree() {
+	local dest=$OUT/student-tree
+	make -s student-tree DEST="$dest" UNTRACKED=1 > "$OUT/st.log" 2>&1
+	if [ -d "$dest/lab01-register" ] && [ ! -e "$dest/solutions" ] &&
+		[ ! -e "$dest/harness/tools/grade.sh" ] &&
+		[ ! -e "$dest/harness/tests" ]; then
+		verdict ok "student-tree: the labs without solutions/, grading or self-tests"
+	else
+		verdict fail "student-tree: wrong contents ($OUT/st.log)"
+	fi
+	local said
+	said=$(make -s -C "$dest" test 2>&1)
+	if [[ $said == *"instructor target"* ]]; then
+		verdict ok "student-tree: make test in the copy says it is an instructor target"
+	else
+		verdict fail "student-tree: make test in the copy does not refuse"
+	fi
+}
+
+compile_commands() {
+	make -s compile_commands.json > "$OUT/cc.log" 2>&1
+	if python3 - <<'EOF'
+import glob, json, os, sys
+files = {e["file"] for e in json.load(open("compile_commands.json"))}
+want = {os.path.abspath(f) for f in glob.glob("*/mybrd.c") + glob.glob("solutions/*/mybrd.c")}
+sys.exit(0 if want and want <= files else 1)
+EOF
+	then
+		verdict ok "compile_commands.json covers every lab's and solution's mybrd.c"
+	else
+		verdict fail "compile_commands.json is not valid or misses a mybrd.c ($OUT/cc.log)"
+	fi
+}
+
+style_clean() {
+	if make -s style > "$OUT/style.log" 2>&1; then
+		verdict ok "make style: every solution is checkpatch --strict clean"
+	else
+		verdict fail "make style: not clean ($OUT/style.log)"
+	fi
+}
+
+grade_scores
+student_tree
+compile_commands
+style_clean
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,310 @@
+#!/usr/bin/env bash
+# Debugs a lab's module with gdb: the lab's VM (the console-labN one) with
+# QEMU's gdb stub, nokaslr, and vmlinux with debug info from Debian's
+# linux-image-<kver>-dbg (downloaded once; only vmlinux is kept). gdb loads
+# mybrd.ko's symbols at the addresses the kernel gave the module's sections
+# (harness/tools/mybrd-gdb.py) and stops in its init function.
+#
+# The module and the initramfs are made by the lab's checker in console mode
+# (exactly what `make console-labN` boots), with a stand-in for QEMU that
+# records the command line instead of booting; this script then runs that
+# same command line with -gdb tcp:127.0.0.1:PORT -S and nokaslr added.
+set -uo pipefail
+
+usage() {
+	cat <<'EOF'
+usage: harness/tools/gdb.sh --lab LAB (--src mybrd.c | --module mybrd.ko)
+                            [--kernel 6.1|6.12] [--accel tcg|kvm]
+                            [--port N] [--batch]
+
+Without --batch: starts the VM here (its console; it waits for gdb) and
+prints the gdb command to run in a second terminal. With --batch: runs a
+scripted session instead (gdb stops in the module's init, prints the
+backtrace, breaks in mybrd_submit_bio or mybrd_queue_rq while the guest
+reads /dev/mybrd, prints the backtrace, kills the VM) and checks that gdb
+used the section addresses /sys/module/mybrd/sections/ shows in the guest.
+
+  --lab LAB        lab directory, e.g. lab01-register
+  --src FILE       the mybrd.c to build (make gdb-labN: the lab's, or the
+                   solution's with SOLUTION=1)
+  --module KO      a prebuilt mybrd.ko instead
+  --kernel S       kernel series (default 6.1)
+  --accel A        QEMU accelerator (default tcg)
+  --port N         gdb stub port on 127.0.0.1 (default 1234)
+  --batch          the scripted session (no terminal needed)
+  --help           print this text
+EOF
+}
+
+die() {
+	echo "gdb: $*" >&2
+	exit 2
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LAB=
+SRC=
+MODULE=
+KERNEL=6.1
+ACCEL=tcg
+PORT=1234
+BATCH=
+STARTED=() # pids of what we started, stopped on exit
+
+parse_args() {
+	while (($#)); do
+		case $1 in
+		--lab | --src | --module | --kernel | --accel | --port)
+			(($# > 1)) || die "$1 needs a value; see --help."
+			case $1 in
+			--lab) LAB=$2 ;;
+			--src) SRC=$2 ;;
+			--module) MODULE=$2 ;;
+			--kernel) KERNEL=$2 ;;
+			--accel) ACCEL=$2 ;;
+			--port) PORT=$2 ;;
+			esac
+			shift ;;
+		--batch) BATCH=1 ;;
+		--help | -h) usage; exit 0 ;;
+		*) die "unknown argument '$1'; see --help." ;;
+		esac
+		shift
+	done
+	[[ -n $LAB && -d $ROOT/$LAB ]] || die "no lab '$LAB'; use --lab labNN-name (make gdb-labN does)."
+	[[ -n $SRC || -n $MODULE ]] || die "--src or --module is required."
+	[[ -z $SRC || -f $SRC ]] || die "$SRC does not exist."
+	[[ -z $MODULE || -f $MODULE ]] || die "$MODULE does not exist."
+	[[ $PORT =~ ^[0-9]+$ ]] || die "--port wants a number, not '$PORT'."
+	[[ -z $SRC ]] || SRC=$(realpath "$SRC")
+	[[ -z $MODULE ]] || MODULE=$(realpath "$MODULE")
+}
+
+cleanup() {
+	local pid
+	for pid in "${STARTED[@]}"; do
+		kill "$pid" 2>/dev/null
+	done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+as_root() {
+	if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+ensure_gdb() {
+	command -v gdb >/dev/null && return 0
+	echo "gdb: gdb is not installed: installing it (apt-get install gdb)"
+	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
+		--no-install-recommends gdb >/dev/null ||
+		die "could not install gdb; run 'apt-get install gdb' as root."
+}
+
+read_env() {
+	local env=$ROOT/.cache/kernel-$KERNEL.env
+	[[ -f $env ]] || die "no kernel is set up ($env is missing): run 'make setup KERNEL=$KERNEL'."
+	KVER=$(sed -n 's/^KVER=//p' "$env")
+	KIMG=$(sed -n 's/^KIMG=//p' "$env")
+	KBOOT=$(sed -n 's/^KBOOT=//p' "$env")
+	KENV=$env
+}
+
+build_id() {
+	readelf -n "$1" 2>/dev/null | sed -n 's/^ *Build ID: //p' | head -n 1
+}
+
+# .cache/kernel/KVER/vmlinux-dbg: vmlinux of linux-image-KVER-dbg, with a
+# gdb index (loads in seconds instead of about 40).
+provide_vmlinux_dbg() {
+	local pkg=linux-image-$KVER-dbg size tmp f answer
+	local -a opts=()
+	VMLINUX=$KIMG/vmlinux-dbg
+	[[ -f $VMLINUX ]] && return 0
+	size=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+	if [[ -z $size && $(id -u) == 0 ]]; then
+		echo "gdb: apt-cache does not know $pkg: updating the package lists"
+		apt-get update >/dev/null 2>&1
+		size=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+	fi
+	[[ -n $size ]] || die "apt-cache knows no $pkg; run 'apt-get update' as root, then try again."
+	echo "gdb: vmlinux with debug info comes from $pkg: a $((size / 1000000)) MB download, made once;"
+	echo "gdb: only vmlinux (about 640 MB) is kept, as .cache/kernel/$KVER/vmlinux-dbg."
+	if [[ -t 0 && -z $BATCH ]]; then
+		read -r -p "gdb: download it now? [Y/n] " answer
+		[[ $answer != [nN]* ]] || die "not downloaded; gdb needs it for the kernel's symbols."
+	fi
+	tmp=$(mktemp -d "$ROOT/.cache/.dbg.XXXXXX")
+	STARTED_TMP=$tmp
+	trap 'rm -rf "$STARTED_TMP"; cleanup' EXIT
+	# As root apt drops to the _apt user, who cannot write into our dir.
+	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
+	(cd "$tmp" && apt-get download "${opts[@]}" "$pkg" >"$tmp/apt.log" 2>&1) || {
+		cat "$tmp/apt.log" >&2
+		die "apt-get download $pkg failed (see above)."
+	}
+	echo "gdb: unpacking vmlinux from $pkg"
+	f=./usr/lib/debug/boot/vmlinux-$KVER
+	# tar stops after the one file; dpkg-deb then sees a closed pipe.
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb 2>/dev/null |
+		tar -xf - -C "$tmp" --occurrence=1 "$f" 2>/dev/null
+	[[ -f $tmp/$f ]] || die "$pkg has no ${f#.}."
+	rm -f "$tmp"/*.deb
+	if [[ -n $(build_id "$KBOOT") && $(build_id "$KBOOT") != "$(build_id "$tmp/$f")" ]]; then
+		die "the vmlinux of $pkg is not the kernel the VM boots (build IDs differ); run 'make setup REFRESH=1'."
+	fi
+	if command -v gdb-add-index >/dev/null; then
+		echo "gdb: indexing it for gdb (about 30 s, once)"
+		gdb-add-index "$tmp/$f" >/dev/null 2>&1 ||
+			echo "gdb: gdb-add-index failed; gdb will index it at each start (slower)"
+	fi
+	mv "$tmp/$f" "$VMLINUX"
+	rm -rf "$tmp"
+}
+
+# The checker builds the module and the initramfs for console mode; a
+# stand-in QEMU records the command line it would have run.
+prepare_vm() {
+	local fake=$WORK/fake-qemu log=$WORK/prepare.log
+	rm -rf "$fake" "$WORK/qemu-args"
+	mkdir -p "$fake"
+	cat >"$fake/qemu-system-x86_64" <<'EOF'
+#!/bin/sh
+# Stands in for QEMU while the checker builds the module and the initramfs:
+# records the command line (harness/tools/gdb.sh runs the real one).
+for arg; do printf '%s\0' "$arg"; done > "$MYBRD_GDB_ARGS"
+EOF
+	chmod +x "$fake/qemu-system-x86_64"
+	echo "gdb: building the module and the initramfs (as make console-${LAB%%-*} does)"
+	if ! MYBRD_GDB_ARGS=$WORK/qemu-args PATH=$fake:$PATH \
+		"$ROOT/build/$LAB/check" --root "$ROOT" --kernel-env "$KENV" \
+		--accel "$ACCEL" --build-dir "$WORK" --console \
+		${MODULE:+--module "$MODULE"} ${SRC:+--src "$SRC"} \
+		</dev/null >"$log" 2>&1; then
+		cat "$log"
+		die "the checker could not build the module (above)."
+	fi
+	[[ -s $WORK/qemu-args ]] || { cat "$log"; die "the checker did not start the VM (above)."; }
+	KO=${MODULE:-$WORK/mybrd.ko}
+	mapfile -d '' QEMU_ARGS <"$WORK/qemu-args"
+	QEMU_ARGS=(qemu-system-x86_64 "${QEMU_ARGS[@]}")
+	local i
+	for ((i = 0; i < ${#QEMU_ARGS[@]}; i++)); do
+		case ${QEMU_ARGS[i]} in
+		-append) QEMU_ARGS[i + 1]+=" nokaslr" ;;
+		mon:stdio) [[ -z $BATCH ]] || QEMU_ARGS[i]=pipe:$WORK/con ;;
+		esac
+	done
+	QEMU_ARGS+=(-gdb "tcp:127.0.0.1:$PORT" -S)
+}
+
+port_busy() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+write_gdbinit() {
+	cat >"$WORK/gdbinit" <<EOF
+# Written by harness/tools/gdb.sh for $LAB (kernel $KVER): gdb -x this file.
+set pagination off
+set confirm off
+echo Loading vmlinux with debug info...\\n
+file $VMLINUX
+source $ROOT/harness/tools/mybrd-gdb.py
+set mybrd-ko $KO
+target remote 127.0.0.1:$PORT
+mybrd-break-init
+EOF
+	cat >"$WORK/gdbinit-help" <<'EOF'
+python
+print("""
+The VM is stopped before its first instruction.
+  continue         boots it; gdb stops in mybrd's init function when the
+                   guest loads the module (its symbols are loaded first)
+  mybrd-break-io   break in mybrd_submit_bio (or mybrd_queue_rq), then
+                   continue, and in the VM's console:
+                   dd if=/dev/mybrd of=/dev/null bs=4096 count=1
+  mybrd-symbols    load the module's symbols again (after an rmmod and
+                   insmod in the guest, gdb stops in init and does it)
+  Ctrl-C           stops the VM where it is; kill ends it
+""")
+end
+EOF
+}
+
+interactive() {
+	write_gdbinit
+	echo "gdb: the VM starts here and waits for gdb. In a second terminal, run:"
+	echo
+	echo "    gdb -q -x ${WORK#"$ROOT"/}/gdbinit -x ${WORK#"$ROOT"/}/gdbinit-help"
+	echo
+	echo "gdb: (from $ROOT). In this console: Ctrl-A X quits QEMU, poweroff leaves the VM."
+	"${QEMU_ARGS[@]}"
+}
+
+# The scripted session, for a check without a terminal.
+batch() {
+	local con=$WORK/con qpid cpid rc guest_data gdb_data
+	write_gdbinit
+	rm -f "$con.in" "$con.out" "$WORK/console.log"
+	mkfifo "$con.in" "$con.out" || die "cannot make FIFOs in $WORK."
+	cat "$con.out" >"$WORK/console.log" &
+	cpid=$!
+	STARTED+=("$cpid")
+	"${QEMU_ARGS[@]}" >"$WORK/qemu.log" 2>&1 &
+	qpid=$!
+	STARTED+=("$qpid")
+	cat >"$WORK/batch.gdb" <<EOF
+echo \\n== continue: boot until mybrd's init function\\n
+continue
+echo \\n== backtrace in init\\n
+bt
+echo \\n== finish: init runs to its end (add_disk may read the disk)\\n
+finish
+mybrd-break-io
+echo \\n== the guest prints its section addresses, then reads /dev/mybrd\\n
+shell printf '%s\\n' 'for s in .data .bss; do echo "section \$s=\$(cat /sys/module/mybrd/sections/\$s)"; done' 'dd if=/dev/mybrd of=/dev/null bs=4096 count=1' 'poweroff -f' > $con.in
+continue
+echo \\n== backtrace of the read\\n
+bt
+kill
+EOF
+	echo "gdb: batch session (gdb -batch -x gdbinit -x batch.gdb); log in ${WORK#"$ROOT"/}/gdb.log"
+	timeout 600 gdb -q -batch -x "$WORK/gdbinit" -x "$WORK/batch.gdb" \
+		</dev/null >"$WORK/gdb.log" 2>&1
+	rc=$?
+	sed 's/^/    /' "$WORK/gdb.log"
+	kill "$qpid" 2>/dev/null
+	wait "$qpid" 2>/dev/null
+	kill "$cpid" 2>/dev/null
+	echo "gdb: the guest's console said:"
+	grep -a -E '^section |mybrd' "$WORK/console.log" | tr -d '\r' | sed 's/^/    /'
+	# .data: every mybrd has one (.text may be missing: see mybrd-gdb.py).
+	guest_data=$(tr -d '\r' <"$WORK/console.log" | sed -n 's/^section \.data=//p' | head -n 1)
+	gdb_data=$(sed -n 's/^mybrd-symbols: .* loaded at .*\.data \(0x[0-9a-f]*\).*/\1/p' "$WORK/gdb.log" | head -n 1)
+	((rc == 0)) || die "the scripted session stopped early: gdb exited with status $rc (its last words above)."
+	grep -qE '^#0 .*mybrd' "$WORK/gdb.log" ||
+		die "gdb never stopped in the module."
+	grep -qE '^#0 .*(mybrd_submit_bio|mybrd_queue_rq)' "$WORK/gdb.log" ||
+		die "gdb did not stop where I/O enters mybrd."
+	[[ -n $guest_data && $guest_data == "$gdb_data" ]] ||
+		die "the guest's .data (${guest_data:-none}) is not where gdb loaded the symbols (${gdb_data:-none})."
+	echo "gdb: ok: stopped in init and in the I/O path; gdb put .data at $gdb_data, as the guest's /sys/module/mybrd/sections/.data says"
+}
+
+main() {
+	parse_args "$@"
+	read_env
+	WORK=$ROOT/build/$LAB/gdb-$KERNEL
+	mkdir -p "$WORK"
+	ensure_gdb
+	provide_vmlinux_dbg
+	port_busy "$PORT" && die "127.0.0.1:$PORT is in use (another gdb session?): use GDB_PORT=another port."
+	prepare_vm
+	if [[ -n $BATCH ]]; then
+		batch
+	else
+		interactive
+	fi
+}
+
+main "$@"

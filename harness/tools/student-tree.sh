@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Writes the students' copy of this repository into a new directory: the
+# files git tracks (no build products, no .cache), less the instructor-only
+# paths listed in harness/tools/instructor-only.txt. In the copy, make
+# check-labN works (and fails on the untouched skeletons); make test and the
+# other instructor targets say that they are instructor targets.
+set -euo pipefail
+
+usage() {
+	cat <<'USAGE'
+usage: harness/tools/student-tree.sh --dest DIR [--untracked]
+
+  --dest DIR    where to write the copy; must not exist, or be empty
+  --untracked   also copy files git does not track yet (and does not
+                ignore): to make a copy before committing
+  --help        print this text
+
+The working tree's contents are copied (uncommitted edits included); what
+is left out is listed in harness/tools/instructor-only.txt.
+USAGE
+}
+
+die() {
+	echo "student-tree: $*" >&2
+	exit 2
+}
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+LIST=$ROOT/harness/tools/instructor-only.txt
+DEST=
+UNTRACKED=
+
+while (($#)); do
+	case $1 in
+	--dest) (($# > 1)) || die "--dest needs a directory."
+		DEST=$2; shift ;;
+	--untracked) UNTRACKED=1 ;;
+	--help | -h) usage; exit 0 ;;
+	*) die "unknown argument '$1'; see --help." ;;
+	esac
+	shift
+done
+[[ -n $DEST ]] || die "no destination: make student-tree DEST=DIR."
+if [[ -e $DEST ]]; then
+	[[ -d $DEST && -z $(ls -A "$DEST") ]] ||
+		die "$DEST exists and is not an empty directory; name a new one."
+fi
+[[ -f $LIST ]] || die "$LIST is missing."
+command -v git >/dev/null || die "git is needed (the copy is made from git ls-files)."
+git -C "$ROOT" rev-parse --git-dir >/dev/null 2>&1 ||
+	die "$ROOT is not a git work tree; the copy is made from git ls-files."
+
+mapfile -t EXCLUDED < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$LIST")
+
+excluded() {
+	local p
+	for p in "${EXCLUDED[@]}"; do
+		if [[ $p == */ ]]; then
+			[[ $1 == "$p"* ]] && return 0
+		else
+			[[ $1 == "$p" ]] && return 0
+		fi
+	done
+	return 1
+}
+
+mkdir -p "$DEST"
+DEST=$(cd "$DEST" && pwd)
+case $DEST/ in
+"$ROOT"/*) # Inside this tree: must not copy itself (git ignores build/ only).
+	[[ -n $(git -C "$ROOT" check-ignore "$DEST" 2>/dev/null) ]] ||
+		die "$DEST is inside the repository and not ignored by git; choose a directory outside it (or under build/)." ;;
+esac
+
+cd "$ROOT"
+opts=(--cached)
+[[ -n $UNTRACKED ]] && opts+=(--others --exclude-standard)
+copied=0
+left=0
+while IFS= read -r -d '' f; do
+	# Tracked but deleted in the working tree: nothing to copy.
+	[[ -e $f || -L $f ]] || continue
+	if excluded "$f"; then
+		left=$((left + 1))
+		continue
+	fi
+	mkdir -p "$DEST/$(dirname "$f")"
+	cp -P --preserve=mode,timestamps "$f" "$DEST/$f"
+	copied=$((copied + 1))
+done < <(git ls-files -z "${opts[@]}" | sort -zu)
+
+# What the copy must not have, whatever the list says.
+[[ ! -e $DEST/solutions ]] || die "solutions/ reached $DEST: check $LIST."
+echo "student-tree: $copied files in $DEST ($left instructor-only files left out, as $LIST lists)"
