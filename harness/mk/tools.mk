@@ -8,7 +8,9 @@
 #                                 build/grades, JOBS to the number of cores)
 #   make student-tree DEST=DIR    a copy for students: tracked files less the
 #        [UNTRACKED=1]            instructor-only ones (harness/tools/
-#                                 instructor-only.txt); UNTRACKED=1 adds
+#                                 instructor-only.txt) and less the .md
+#                                 lines between <!-- instructor-only --> and
+#                                 <!-- /instructor-only -->; UNTRACKED=1 adds
 #                                 files git does not track yet (not ignored)
 #   make compile_commands.json    clangd's compile database: every lab, every
 #                                 solution, the harness (KERNEL= picks the

@@ -48,9 +48,11 @@ jobs:
     if: github.actor != 'github-classroom[bot]'
     # The labs need Debian 12's packages (kernel image and headers, QEMU,
     # busybox-static): make setup installs them there. QEMU runs under TCG,
-    # so no KVM is needed. The graders run their command with a minimal
-    # environment (PATH, HOME), so the checkers' time limits are scaled for
-    # slower runners on the command line itself.
+    # so no KVM is needed. The command grader runs its command without a
+    # shell (@actions/exec) and scores a test "fail" when the command writes
+    # to stderr, even if it exits 0: so each command is bash -c "... 2>&1",
+    # scored by make's exit status alone, with the checkers' time limits
+    # scaled for slower runners (MYBRD_TIMEOUT_SCALE) inside it.
     container: debian:12
     steps:
     - name: Checkout code
@@ -79,7 +81,7 @@ for lab in "$@"; do
       with:
         test-name: $lab
         setup-command: ''
-        command: MYBRD_TIMEOUT_SCALE=$SCALE make check-lab$n
+        command: 'bash -c "MYBRD_TIMEOUT_SCALE=$SCALE make check-lab$n 2>&1"'
         timeout: $TIMEOUT
         max-score: $POINTS
 EOF

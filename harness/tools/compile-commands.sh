@@ -97,7 +97,8 @@ kernel_flags() {
 	[[ -n $cmd ]] || return 1
 	cmd=${cmd%%;*} # objtool and the like follow
 	# Words as the shell splits them (-DKBUILD_MODNAME='"mybrd"' is one).
-	eval "local -a words=($cmd)"
+	local -a words=()
+	eval "words=($cmd)"
 	local skip=
 	printf '%s\n' "${words[0]}"
 	for word in "${words[@]:1}"; do
@@ -139,7 +140,8 @@ kernel_entry() {
 	local file=$1 dir=$2 args=() word
 	mapfile -t args < <(kernel_flags "$dir")
 	((${#args[@]})) || die "no compile command in $dir/.mybrd.o.cmd."
-	local out="    \"directory\": $(json_string "$KDIR"),"$'\n'
+	local out
+	out="    \"directory\": $(json_string "$KDIR"),"$'\n'
 	out+="    \"file\": $(json_string "$ROOT/$file"),"$'\n'
 	out+="    \"arguments\": [$(json_string "${args[0]}")"
 	for word in "${args[@]:1}" "-I$ROOT/harness/kernel" -c "$ROOT/$file"; do
@@ -163,7 +165,7 @@ host_entry() {
 }
 
 main() {
-	local lab dir first= f n_kernel=0 n_host=0
+	local lab dir first='' f n_kernel=0 n_host=0
 	for lab in lab0*/; do
 		lab=${lab%/}
 		[[ -f $lab/Kbuild ]] || continue

@@ -103,7 +103,7 @@ resolve_labs() {
 			[[ -d ${matches[0]} ]] || matches=("${tok%/}"-*/)
 		fi
 		[[ -d ${matches[0]} && -f ${matches[0]}check.c ]] ||
-			die "no lab '$tok' here (labs: $(ls -d lab0*/ 2>/dev/null | tr -d / | tr '\n' ' '))."
+			die "no lab '$tok' here (labs: $(printf '%s ' lab0*/ | tr -d /))."
 		LABS+=("${matches[0]%/}")
 	done
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Writes the students' copy of this repository into a new directory: the
 # files git tracks (no build products, no .cache), less the instructor-only
-# paths listed in harness/tools/instructor-only.txt. In the copy, make
-# check-labN works (and fails on the untouched skeletons); make test and the
-# other instructor targets say that they are instructor targets.
+# paths listed in harness/tools/instructor-only.txt and, in Markdown files,
+# less the lines between "<!-- instructor-only -->" and
+# "<!-- /instructor-only -->". In the copy, make check-labN works (and fails
+# on the untouched skeletons); make test and the other instructor targets
+# say that they are instructor targets.
 set -euo pipefail
 
 usage() {
@@ -16,7 +18,9 @@ usage: harness/tools/student-tree.sh --dest DIR [--untracked]
   --help        print this text
 
 The working tree's contents are copied (uncommitted edits included); what
-is left out is listed in harness/tools/instructor-only.txt.
+is left out is listed in harness/tools/instructor-only.txt. In Markdown
+files, lines from "<!-- instructor-only -->" to "<!-- /instructor-only -->"
+(each alone on its line) are left out too.
 USAGE
 }
 
@@ -72,6 +76,25 @@ case $DEST/ in
 		die "$DEST is inside the repository and not ignored by git; choose a directory outside it (or under build/)." ;;
 esac
 
+# In Markdown files, the lines from "<!-- instructor-only -->" to
+# "<!-- /instructor-only -->" (each alone on its line) are for instructors:
+# the copy leaves them out, markers included.
+OPEN='<!-- instructor-only -->'
+CLOSE='<!-- /instructor-only -->'
+strip_instructor_parts() {
+	awk -v open="$OPEN" -v stop="$CLOSE" -v file="$1" '
+		$0 == open { if (skip) bad = 1; skip = 1; next }
+		$0 == stop { if (!skip) bad = 1; skip = 0; next }
+		!skip { print }
+		END {
+			if (skip || bad) {
+				print "student-tree: " file ": unbalanced instructor-only markers" > "/dev/stderr"
+				exit 1
+			}
+		}' "$1" || die "fix the markers in $1."
+}
+trimmed=()
+
 cd "$ROOT"
 opts=(--cached)
 [[ -n $UNTRACKED ]] && opts+=(--others --exclude-standard)
@@ -86,9 +109,16 @@ while IFS= read -r -d '' f; do
 	fi
 	mkdir -p "$DEST/$(dirname "$f")"
 	cp -P --preserve=mode,timestamps "$f" "$DEST/$f"
+	if [[ $f == *.md && ! -L $f ]] && grep -q "^$OPEN\$" "$f"; then
+		strip_instructor_parts "$f" >"$DEST/$f"
+		trimmed+=("$f")
+	fi
 	copied=$((copied + 1))
 done < <(git ls-files -z "${opts[@]}" | sort -zu)
 
 # What the copy must not have, whatever the list says.
 [[ ! -e $DEST/solutions ]] || die "solutions/ reached $DEST: check $LIST."
 echo "student-tree: $copied files in $DEST ($left instructor-only files left out, as $LIST lists)"
+if ((${#trimmed[@]})); then
+	echo "student-tree: instructor-only parts left out of ${trimmed[*]}"
+fi

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs the kernel's checkpatch.pl --strict over every solution and says, file
 # by file, whether it is clean. checkpatch.pl comes from Debian's
-# linux-source-6.1 package (installed with apt-get if missing), unpacked once
-# into .cache/checkpatch/. Exit status 1 if any file has an error, a warning
-# or a check.
+# linux-source-6.1 (the smallest Debian package that ships it, 140 MB; the
+# headers packages do not): /usr/src/linux-source-6.1.tar.xz if installed,
+# else the package downloaded once with apt-get download (no root needed).
+# Only checkpatch.pl and its data files are kept, in .cache/checkpatch/.
+# Exit status 1 if any file has an error, a warning or a check.
 set -uo pipefail
 
 usage() {
@@ -14,7 +16,8 @@ Runs checkpatch.pl --strict --no-tree -f on each FILE (default: every .c
 and .h under solutions/) and prints, per file, "clean" or checkpatch's
 report. Exits 1 if any file is not clean, 2 if checkpatch.pl cannot be had.
 checkpatch.pl is taken from /usr/src/linux-source-6.1.tar.xz (Debian's
-linux-source-6.1, installed with apt-get when missing) into .cache/checkpatch/.
+linux-source-6.1) or, when that is not installed, from the package fetched
+once with apt-get download (140 MB); it is kept in .cache/checkpatch/.
 EOF
 }
 
@@ -31,40 +34,48 @@ CHECKPATCH=$CP_DIR/scripts/checkpatch.pl
 
 case ${1:-} in --help | -h) usage; exit 0 ;; esac
 
-install_source() {
-	local -a cmd=(env DEBIAN_FRONTEND=noninteractive apt-get install -y
-		--no-install-recommends "$SRC_PKG")
-	echo "style: $TARBALL is missing: installing $SRC_PKG with apt-get (about 140 MB) for scripts/checkpatch.pl"
-	if [[ $(id -u) != 0 ]]; then
-		command -v sudo >/dev/null || die "installing $SRC_PKG needs root: run 'apt-get install $SRC_PKG' as root."
-		cmd=(sudo "${cmd[@]}")
-	fi
-	"${cmd[@]}" >/dev/null || {
-		echo "style: apt-get install failed; trying once more after apt-get update" >&2
-		if [[ $(id -u) == 0 ]]; then apt-get update >/dev/null; else sudo apt-get update >/dev/null; fi
-		"${cmd[@]}" >/dev/null
-	} || die "apt-get could not install $SRC_PKG; install it by hand and run again."
+# Without the tarball: apt-get download (no root needed, nothing installed),
+# the tarball taken out of the .deb, the .deb deleted.
+download_source() {
+	local tmp=$1 size
+	local -a opts=()
+	size=$(apt-cache show --no-all-versions "$SRC_PKG" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
+	[[ -n $size ]] || die "apt-cache knows no $SRC_PKG; run 'apt-get update' as root (or install $SRC_PKG), then try again."
+	echo "style: no $TARBALL: downloading $SRC_PKG ($((size / 1000000)) MB, once) for scripts/checkpatch.pl; only checkpatch.pl and its two data files are kept"
+	# As root apt drops to the _apt user, who cannot write into our dir.
+	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
+	(cd "$tmp" && apt-get download "${opts[@]}" "$SRC_PKG" >"$tmp/apt.log" 2>&1) || {
+		cat "$tmp/apt.log" >&2
+		return 1
+	}
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xf - -C "$tmp" ".$TARBALL" || return 1
+	rm -f "$tmp"/*.deb
+	[[ -f $tmp$TARBALL ]]
 }
 
 # checkpatch.pl reads spelling.txt and const_structs.checkpatch beside it.
 provide_checkpatch() {
+	local tmp tarball=$TARBALL
 	[[ -f $CHECKPATCH ]] && return 0
 	command -v perl >/dev/null || die "perl is needed to run checkpatch.pl (apt-get install perl)."
-	[[ -f $TARBALL ]] || install_source
-	[[ -f $TARBALL ]] || die "$SRC_PKG installed no $TARBALL."
-	echo "style: unpacking scripts/checkpatch.pl from $TARBALL into .cache/checkpatch/ (once)"
-	local tmp
 	mkdir -p "$ROOT/.cache"
 	tmp=$(mktemp -d "$ROOT/.cache/.checkpatch.XXXXXX")
-	if ! tar -xJf "$TARBALL" -C "$tmp" --strip-components=1 \
+	trap 'rm -rf "$tmp"' EXIT
+	if [[ ! -f $tarball ]]; then
+		download_source "$tmp" || die "could not download $SRC_PKG; install it (apt-get install $SRC_PKG) and run again."
+		tarball=$tmp$TARBALL
+	fi
+	echo "style: unpacking scripts/checkpatch.pl from $SRC_PKG into .cache/checkpatch/ (once)"
+	mkdir -p "$tmp/out"
+	tar -xJf "$tarball" -C "$tmp/out" --strip-components=1 \
 		linux-source-6.1/scripts/checkpatch.pl \
 		linux-source-6.1/scripts/spelling.txt \
-		linux-source-6.1/scripts/const_structs.checkpatch; then
-		rm -rf "$tmp"
-		die "could not unpack checkpatch.pl from $TARBALL."
-	fi
+		linux-source-6.1/scripts/const_structs.checkpatch ||
+		die "could not unpack checkpatch.pl from $tarball."
 	rm -rf "$CP_DIR"
-	mv "$tmp" "$CP_DIR"
+	mv "$tmp/out" "$CP_DIR"
+	rm -rf "$tmp"
+	trap - EXIT
 }
 
 main() {
