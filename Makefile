@@ -32,7 +32,7 @@ src_of = $(if $(SOLUTION),solutions/$1/mybrd.c,$1/mybrd.c)
 variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))
 
 .PHONY: help setup check-lab% console-lab% test test-binaries skeletons clean \
-        distclean
+        distclean shellcheck
 .SUFFIXES:
 .SECONDARY:
 
@@ -52,6 +52,7 @@ help:
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (what CI runs)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
+	@echo "  make shellcheck        shellcheck every shell file (also run by make test)"
 	@echo "  make setup             install what is missing (also run by the above)"
 	@echo "  make skeletons         regenerate labNN-*/mybrd.c from solutions/"
 	@echo "                         (instructors: overwrites the skeletons)"
@@ -135,6 +136,9 @@ test:
 	@$(MAKE) --no-print-directory -s test-binaries
 	@harness/tests/run-suite.sh $(foreach k,$(KERNELS),--kernel $(k)) \
 		--accel $(ACCEL) $(if $(JOBS),--jobs $(JOBS)) $(LABS)
+
+shellcheck: setup
+	@harness/tests/shellcheck.sh
 
 include harness/mk/tools.mk
 

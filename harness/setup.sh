@@ -23,9 +23,10 @@ installed: the host's /boot and bootloader are left alone.
 EOF
 }
 
-# Host tools; the VM carries busybox, mkfs.ext4/e2fsck and fio along.
+# Host tools; the VM carries busybox, mkfs.ext4/e2fsck and fio along;
+# make test and make shellcheck run shellcheck.
 HOST_PKGS=(qemu-system-x86 busybox-static libcunit1-dev cpio build-essential
-	kmod xz-utils zstd binutils e2fsprogs fio)
+	kmod xz-utils zstd binutils e2fsprogs fio shellcheck)
 
 # Non-root Debian users lack /sbin in PATH; depmod lives there.
 PATH=$PATH:/usr/sbin:/sbin

@@ -2,8 +2,8 @@
 /*
  * lab01-register checker: the driver registers a major, adds a disk whose
  * size follows size_mb, refuses bad sizes and removes everything at rmmod.
- * Each test is a shell fragment run in the VM and a judge of what it printed
- * ("key=value" facts from harness/guest/lib.sh), its status and its dmesg.
+ * Each test is a shell function of tests.sh run in the VM and a judge of
+ * what it printed ("key=value" facts), its status and its dmesg.
  */
 #include "lab.h"
 
@@ -13,11 +13,6 @@
 static bool same(const char *a, const char *b)
 {
 	return a && b && !strcmp(a, b);
-}
-
-static bool is_number(const char *s)
-{
-	return s && *s && strspn(s, "0123456789") == strlen(s);
 }
 
 /* The module was loaded and its disk registered (major and /sys/block). */
@@ -147,24 +142,15 @@ static void judge_refused(struct judge *j)
 	expect_unregistered(j, "", "after the refused insmod");
 }
 
-#define REFUSE(size) \
-	"load_mybrd size_mb=" size "\n" \
-	"fact insmod_rc $?\n" \
-	"registration_facts\n" \
-	"[ -d /sys/module/mybrd ] && rmmod mybrd\n" \
-	"true\n"
-
 static const struct lab_test tests[] = {
 	{
 		.name = "loads_cleanly",
 		.behaviour = "insmod mybrd.ko succeeds with no oops, BUG or WARNING",
-		.script = "load_mybrd\n",
 		.hint = "insmod's error and dmesg say what failed; look at the error paths of mybrd_init()",
 	},
 	{
 		.name = "registers_major",
 		.behaviour = "/proc/devices lists mybrd with a major number",
-		.script = "load_mybrd || exit\nregistration_facts\n",
 		.judge = judge_major,
 		.hint = "TODO 2: register_blkdev(0, \"mybrd\") returns the dynamic major",
 		.skeleton_fails = true,
@@ -172,14 +158,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "dev_node_is_block_device",
 		.behaviour = "/dev/mybrd is a block device with mybrd's major, minor 0",
-		.script = "load_mybrd || exit\n"
-			  "fact major \"$(mybrd_major)\"\n"
-			  "if [ -b /dev/mybrd ]; then fact node block\n"
-			  "elif [ -e /dev/mybrd ]; then fact node other\n"
-			  "else fact node missing; fi\n"
-			  "[ -e /dev/mybrd ] || exit 0\n"
-			  "fact node_major \"$(printf %d 0x$(stat -c %t /dev/mybrd))\"\n"
-			  "fact node_minor \"$(printf %d 0x$(stat -c %T /dev/mybrd))\"\n",
 		.judge = judge_node,
 		.hint = "TODO 3: set disk->major, first_minor, minors and the name \"mybrd\"; add_disk() (TODO 5) makes the node",
 		.skeleton_fails = true,
@@ -187,8 +165,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "capacity_default",
 		.behaviour = "the disk has 4 MiB (8192 sectors) by default",
-		.script = "load_mybrd || exit\n"
-			  "fact size \"$(cat /sys/block/mybrd/size 2>/dev/null)\"\n",
 		.judge = judge_capacity_default,
 		.hint = "TODO 4: set_capacity() takes 512-byte sectors: size_mb * 2048",
 		.skeleton_fails = true,
@@ -196,10 +172,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "capacity_matches_size_mb",
 		.behaviour = "/sys/block/mybrd/size follows the size_mb parameter",
-		.script = "load_mybrd size_mb=16 || exit\n"
-			  "fact size16 \"$(cat /sys/block/mybrd/size 2>/dev/null)\"\n"
-			  "load_mybrd size_mb=1024 || exit\n"
-			  "fact size1024 \"$(cat /sys/block/mybrd/size 2>/dev/null)\"\n",
 		.judge = judge_capacity,
 		.hint = "TODO 4: set_capacity(disk, (sector_t)size_mb * 2048); TODO 1 accepts 1..1024",
 		.skeleton_fails = true,
@@ -207,10 +179,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "rmmod_removes_disk_and_major",
 		.behaviour = "rmmod removes the disk, its node and the major",
-		.script = "load_mybrd || exit\n"
-			  "registration_facts | sed 's/^/loaded_/'\n"
-			  "rmmod mybrd\nfact rmmod_rc $?\n"
-			  "registration_facts\n",
 		.judge = judge_rmmod,
 		.hint = "TODO 6: del_gendisk(), put_disk(), unregister_blkdev(), in the reverse order of init",
 		.skeleton_fails = true,
@@ -218,12 +186,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "reload_twice",
 		.behaviour = "load and unload twice; each unload leaves nothing behind",
-		.script = "for n in 1 2; do\n"
-			  "  load_mybrd; fact insmod${n}_rc $?\n"
-			  "  registration_facts | sed \"s/^/loaded${n}_/\"\n"
-			  "  rmmod mybrd; fact rmmod${n}_rc $?\n"
-			  "  registration_facts | sed \"s/^/unloaded${n}_/\"\n"
-			  "done\n",
 		.judge = judge_reload,
 		.hint = "TODO 6: whatever init registers, exit must release (a disk left behind makes the next add_disk fail)",
 		.skeleton_fails = true,
@@ -231,7 +193,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "rejects_size_zero",
 		.behaviour = "size_mb=0 is refused and leaves nothing registered",
-		.script = REFUSE("0"),
 		.judge = judge_refused,
 		.hint = "TODO 1: return -EINVAL before registering anything when size_mb < 1",
 		.skeleton_fails = true,
@@ -239,7 +200,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "rejects_negative_size",
 		.behaviour = "size_mb=-1 is refused and leaves nothing registered",
-		.script = REFUSE("-1"),
 		.judge = judge_refused,
 		.hint = "TODO 1: size_mb is an int: a negative value must be refused with -EINVAL",
 		.skeleton_fails = true,
@@ -247,7 +207,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "rejects_huge_size",
 		.behaviour = "size_mb=1048576 (1 TiB) is refused and leaves nothing registered",
-		.script = REFUSE("1048576"),
 		.judge = judge_refused,
 		.hint = "TODO 1: refuse sizes above MYBRD_MAX_SIZE_MB with -EINVAL",
 		.skeleton_fails = true,

@@ -75,11 +75,6 @@ static const char *const HINT_STORE =
 	"it again (mybrd_lookup_page()); TODO 2 copies each chunk; TODO 4 "
 	"ends the bio with BLK_STS_OK once every segment is done";
 
-static bool is_number(const char *s)
-{
-	return s && *s && strspn(s, "-0123456789") == strlen(s);
-}
-
 static long number(const char *s)
 {
 	return is_number(s) ? strtol(s, NULL, 10) : -1;
@@ -120,15 +115,6 @@ static bool expect_read(struct judge *j, const char *key, const char *what)
 	snprintf(expected, sizeof(expected), "%s reads back what was written",
 		 what);
 	return expect_same(j, key, expected);
-}
-
-static bool expect_number(struct judge *j, const char *key, long want,
-			  const char *expected)
-{
-	const char *v = fact_of(j, key);
-
-	return expect_that(j, number(v) == want, expected, "%s=%s", key,
-			   v ? v : "(not printed)");
 }
 
 /* --- lab 01's behaviour, still required ------------------------------ */

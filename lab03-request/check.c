@@ -67,11 +67,6 @@ static bool same(const char *a, const char *b)
 	return a && b && !strcmp(a, b);
 }
 
-static bool is_number(const char *s)
-{
-	return s && *s && strspn(s, "0123456789-") == strlen(s);
-}
-
 /* The fact key as a number; false if missing or not a number. */
 static bool number_of(const struct judge *j, const char *key, long *n)
 {

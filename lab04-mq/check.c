@@ -71,11 +71,6 @@
 	"nr_hw_queues 1 to the number of CPUs, hw_queue_depth 1 to 1024, " \
 	"completion 0 or 1"
 
-static bool is_number(const char *s)
-{
-	return s && *s && strspn(s, "0123456789-") == strlen(s);
-}
-
 /* The fact key as a number; false if missing or not a number. */
 static bool number_of(const struct judge *j, const char *key, long *n)
 {

@@ -1,7 +1,10 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # The guest's /init: runs the checker's tests in order, each between markers
 # written to /dev/kmsg (so the host can cut dmesg per test) and to ttyS1 (the
-# protocol channel, free of kernel messages), then powers off. The kernel
+# protocol channel, free of kernel messages), then powers off. A test is the
+# shell function of its name in /check/tests.sh (the lab's tests.sh), run in
+# a subshell in /tmp with the helpers of /check/lib.sh loaded. The kernel
 # command line says where to start (check.first=N, after a crash) and whether
 # to open a shell instead (check.mode=console).
 /bin/busybox --install -s /bin
@@ -21,10 +24,17 @@ run_console() {
 	# PID 1 is this script, which busybox's poweroff cannot signal: the
 	# login shell's poweroff powers off at once instead.
 	mkdir -p /etc
-	echo 'poweroff() { /bin/busybox poweroff -f; }' > /etc/profile
-	echo '. /check/lib.sh' >> /etc/profile
+	cat > /etc/profile <<'PROFILE'
+poweroff() { /bin/busybox poweroff -f; }
+. /check/lib.sh
+. /check/tests.sh
+cd /tmp || true
+PROFILE
+	# shellcheck source=lib.sh
 	. /check/lib.sh
 	load_mybrd && echo "mybrd loaded; 'poweroff' or 'exit' leaves the VM."
+	echo "Each test is a shell function; type its name to run it:"
+	awk '{ printf "  %s", $2 } END { print "" }' /check/index
 	setsid cttyhack sh -l
 	poweroff -f
 }
@@ -40,23 +50,44 @@ fetch_module() {
 	exec 8<&-
 }
 
+# run_test NAME [ARG...]: the test's function, with the helpers loaded.
+run_test() {
+	cd /tmp || return
+	# shellcheck source=lib.sh
+	. /check/lib.sh
+	# shellcheck source=/dev/null
+	. /check/tests.sh
+	if ! is_function "$1"; then
+		echo "mybrd-check: tests.sh has no function $1()"
+		return 127
+	fi
+	"$@"
+}
+
 run_tests() {
 	first=$(cmdline_value first)
 	exec 9>/dev/ttyS1
 	echo "@@READY" >&9
 	[ -e /check/mybrd.ko ] || fetch_module
-	while read -r idx name; do
+	while read -r idx name args; do
 		[ "$idx" -lt "${first:-0}" ] && continue
 		echo "mybrd-check: begin $idx $name" > /dev/kmsg
 		echo "@@BEGIN $idx $name" >&9
-		(cd /tmp && . /check/lib.sh && . "/check/tests/$idx") \
-			</dev/null >&9 2>&1
+		# $args: the test's arguments, split into words on purpose.
+		# shellcheck disable=SC2086
+		if [ -f "/check/scripts/$idx" ]; then
+			# A checker not yet moved to tests.sh: its fragment.
+			# shellcheck source=/dev/null
+			(cd /tmp && . /check/lib.sh && . "/check/scripts/$idx")
+		else
+			(run_test "$name" $args)
+		fi </dev/null >&9 2>&1
 		rc=$?
 		echo "mybrd-check: end $idx $name rc=$rc" > /dev/kmsg
 		echo "@@END $idx rc=$rc" >&9
 		# The next test starts with the module unloaded.
 		[ -d /sys/module/mybrd ] && rmmod mybrd 2>/dev/null
-	done < /check/tests/index
+	done < /check/index
 	echo "@@DONE" >&9
 }
 

@@ -8,6 +8,7 @@
 #include "lab.h"
 #include "module_build.h"
 #include "suite.h"
+#include "test_functions.h"
 #include "vm.h"
 
 #include <CUnit/Basic.h>
@@ -312,7 +313,7 @@ static int check(const struct options *o, const struct kernel_env *env)
 {
 	double start = now_s(), build_s = 0;
 	char guest[4096], modules[4200], kbuild[4096], compat[4096];
-	char built[4200], bzimage[4200];
+	char built[4200], bzimage[4200], tests_sh[4200];
 	struct module_build mb;
 	struct build_job job, *building = NULL;
 	struct suite_config cfg = {
@@ -323,6 +324,7 @@ static int check(const struct options *o, const struct kernel_env *env)
 		.test_limit_s = o->test_limit_s,
 		.memory_mb = 512, .cpus = 2,
 	};
+	const char *missing;
 	int failed;
 
 	current.kernel = env->kver;
@@ -332,6 +334,16 @@ static int check(const struct options *o, const struct kernel_env *env)
 		cfg.kernel = bzimage;
 	}
 	snprintf(guest, sizeof(guest), "%s/harness/guest", o->root);
+	snprintf(tests_sh, sizeof(tests_sh), "%s/%s/tests.sh", o->root,
+		 current.lab.id);
+	if (!access(tests_sh, R_OK))
+		cfg.tests_sh = tests_sh;
+	missing = test_without_function(&current.lab, cfg.tests_sh, guest);
+	if (missing) {
+		printf("%s: test %s has no shell function %s() in %s or harness/guest/*.sh (see harness/WRITING-TESTS.md).\n",
+		       current.lab.id, missing, missing, tests_sh);
+		return 2;
+	}
 	snprintf(modules, sizeof(modules), "%s/modules", env->kimg);
 	printf("== %s: %s (%s, kernel %s, %s, %s)\n", current.lab.id,
 	       current.lab.title, o->module ? o->module : o->src, env->kver,

@@ -3,6 +3,7 @@
 #include "lab.h"
 
 #include <CUnit/CUnit.h>
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,16 +58,24 @@ static void print_dmesg(const struct test_result *r)
 		printf("      dmesg:    (nothing)\n");
 }
 
+/*
+ * What the test's commands said (errors, mostly). Facts are the judge's:
+ * the one that failed is in "seen".
+ */
 static void print_output(const struct test_result *r)
 {
 	const char *out = r->output ? r->output : "";
 	int shown = 0;
 
-	for (const char *p = out; *p && shown < 8; shown++) {
+	for (const char *p = out; *p && shown < 8;) {
 		const char *nl = strchrnul(p, '\n');
 
-		printf("      %s %.*s\n", shown ? "         " : "output:  ",
-		       (int)(nl - p), p);
+		if (nl > p && !is_fact_line(p, nl - p)) {
+			printf("      %s %.*s\n",
+			       shown ? "         " : "output:  ",
+			       (int)(nl - p), p);
+			shown++;
+		}
 		p = *nl ? nl + 1 : nl;
 	}
 }
@@ -136,25 +145,95 @@ bool expect_ok(struct judge *j)
 			   "exit status %d", j->result->rc);
 }
 
-const char *fact_of(const struct judge *j, const char *key)
+bool is_fact_line(const char *line, size_t len)
 {
-	/* A few buffers, so two facts can be compared in one expression. */
-	static char values[4][256];
-	static int next;
-	size_t klen = strlen(key);
+	size_t n = 0;
+
+	if (!len || !(isalpha((unsigned char)line[0]) || line[0] == '_'))
+		return false;
+	while (n < len && (isalnum((unsigned char)line[n]) || line[n] == '_'))
+		n++;
+	return n < len && line[n] == '=';
+}
+
+/* Every "key=value" line of the output, in order. */
+static void parse_facts(struct judge *j)
+{
 	const char *p = j->result->output;
 
-	for (; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			char *v = values[next++ % 4];
+	while (p && *p) {
+		const char *nl = strchrnul(p, '\n');
+		size_t len = nl - p;
 
-			snprintf(v, sizeof(values[0]), "%.*s",
-				 (int)(strchrnul(p, '\n') - p - klen - 1),
-				 p + klen + 1);
-			return v;
+		if (is_fact_line(p, len)) {
+			struct fact *f = realloc(j->facts, (j->nfacts + 1) *
+						 sizeof(*f));
+			size_t klen = strcspn(p, "=");
+
+			if (!f)
+				break;
+			j->facts = f;
+			f[j->nfacts].key = strndup(p, klen);
+			f[j->nfacts].value = strndup(p + klen + 1,
+						     len - klen - 1);
+			j->nfacts++;
 		}
+		p = *nl ? nl + 1 : nl;
 	}
+}
+
+static void free_facts(struct judge *j)
+{
+	for (int i = 0; i < j->nfacts; i++) {
+		free(j->facts[i].key);
+		free(j->facts[i].value);
+	}
+	free(j->facts);
+	j->facts = NULL;
+	j->nfacts = 0;
+}
+
+const char *fact_of(const struct judge *j, const char *key)
+{
+	for (int i = 0; i < j->nfacts; i++)
+		if (j->facts[i].key && !strcmp(j->facts[i].key, key))
+			return j->facts[i].value;
 	return NULL;
+}
+
+bool is_number(const char *s)
+{
+	if (!s)
+		return false;
+	s += *s == '-';
+	return *s && strspn(s, "0123456789") == strlen(s);
+}
+
+bool fact_number(const struct judge *j, const char *key, long *out)
+{
+	const char *v = fact_of(j, key);
+
+	if (!is_number(v))
+		return false;
+	*out = strtol(v, NULL, 10);
+	return true;
+}
+
+bool expect_number(struct judge *j, const char *key, long want,
+		   const char *expected)
+{
+	return expect_number_in(j, key, want, want, expected);
+}
+
+bool expect_number_in(struct judge *j, const char *key, long lo, long hi,
+		      const char *expected)
+{
+	const char *v = fact_of(j, key);
+	long n = 0;
+	bool ok = fact_number(j, key, &n) && n >= lo && n <= hi;
+
+	return expect_that(j, ok, expected, "%s=%s", key,
+			   v ? v : "(not printed)");
 }
 
 bool output_has(const struct judge *j, const char *text)
@@ -178,13 +257,16 @@ void judge_hint(struct judge *j, const char *hint)
 
 void judge_run(struct judge *j)
 {
+	parse_facts(j);
 	/* A crash or hang is the lesson, whatever the judge would check. */
-	if (!expect_ended(j))
-		return;
-	if (j->test->judge)
-		j->test->judge(j);
-	else
-		expect_ok(j);
-	if (!j->failed)
-		printf("  PASS  %s: %s\n", j->test->name, j->test->behaviour);
+	if (expect_ended(j)) {
+		if (j->test->judge)
+			j->test->judge(j);
+		else
+			expect_ok(j);
+		if (!j->failed)
+			printf("  PASS  %s: %s\n", j->test->name,
+			       j->test->behaviour);
+	}
+	free_facts(j);
 }

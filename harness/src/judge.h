@@ -25,6 +25,12 @@ struct test_result {
 	double seconds;
 };
 
+/* One "key=value" line the test printed. */
+struct fact {
+	char *key;
+	char *value;
+};
+
 struct judge {
 	const struct lab_test *test;
 	const struct test_result *result;
@@ -32,6 +38,9 @@ struct judge {
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
 	char why[256];		/* the first failure, for result files */
+	/* The output's facts, parsed once by judge_run(). */
+	struct fact *facts;
+	int nfacts;
 };
 
 /* Fails unless the test ended with status 0 and the kernel stayed clean. */
@@ -44,8 +53,28 @@ bool expect_clean_dmesg(struct judge *j);
 bool expect_fact(struct judge *j, const char *key, const char *want,
 		 const char *expected);
 
-/* The value the fragment printed as "key=value", or NULL. */
+/*
+ * The value the test printed as "key=value" (its first such line), or NULL.
+ * The string lives as long as the judge runs.
+ */
 const char *fact_of(const struct judge *j, const char *key);
+
+/* Is s a decimal integer, optionally negative ("42", "-1"; not "-")? */
+bool is_number(const char *s);
+
+/* The fact as a number; false (and *out untouched) if it is none. */
+bool fact_number(const struct judge *j, const char *key, long *out);
+
+/* Fails unless the fact is the number want. */
+bool expect_number(struct judge *j, const char *key, long want,
+		   const char *expected);
+
+/* Fails unless the fact is a number in [lo, hi]. */
+bool expect_number_in(struct judge *j, const char *key, long lo, long hi,
+		      const char *expected);
+
+/* Does line look like a fact: an identifier, then "="? */
+bool is_fact_line(const char *line, size_t len);
 
 /* True if the fragment's output contains text. */
 bool output_has(const struct judge *j, const char *text);

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What a lab's checker declares: a list of named tests, each a shell fragment
- * run in the guest and a judge that asserts on what it printed, its exit
- * status and its slice of dmesg. lab_main() does the rest: builds the module,
- * boots the VM once for the whole suite (again after a crash), and runs the
- * judges as CUnit tests.
+ * What a lab's checker declares: a list of named tests, each a shell
+ * function of the same name run in the guest (the lab's tests.sh, or a
+ * shared one in harness/guest/) and a judge that asserts on what it printed,
+ * its exit status and its slice of dmesg. lab_main() does the rest: builds
+ * the module, boots the VM once for the whole suite (again after a crash),
+ * and runs the judges as CUnit tests. harness/WRITING-TESTS.md explains.
  */
 #ifndef MYBRD_LAB_H
 #define MYBRD_LAB_H
@@ -14,7 +15,10 @@
 struct lab_test {
 	const char *name;	/* CUnit test name: loads_cleanly */
 	const char *behaviour;	/* what is checked, one line */
-	const char *script;	/* shell fragment run in the guest */
+	/* Arguments for the test's function, split into words, or NULL. */
+	const char *args;
+	/* Transitional: a shell fragment run instead of the function. */
+	const char *script;
 	/* Asserts on the result; NULL means "exits 0, dmesg clean". */
 	void (*judge)(struct judge *j);
 	const char *hint;	/* where to look when it fails: the TODO */

@@ -20,7 +20,8 @@ struct suite_config {
 	 * while it runs, and the module follows on ttyS2 when ready.
 	 */
 	struct build_job *build;
-	const char *guest_dir;	/* harness/guest: init.sh, lib.sh */
+	const char *guest_dir;	/* harness/guest: init.sh, lib.sh, ... */
+	const char *tests_sh;	/* the lab's tests.sh, or NULL */
 	const char *modules_dir; /* the kernel package's lib/modules/<kver> */
 	double boot_limit_s;	/* until the guest says it is ready */
 	double test_limit_s;	/* per test */

@@ -191,7 +191,8 @@ unit_tests() {
 		verdict fail "$(basename "$bin") did not run (exit status $rc)"
 		return
 	fi
-	set -- $row
+	read -r n_ok n_bad <<< "$row"
+	set -- "$n_ok" "$n_bad"
 	passed=$((passed + $1))
 	failed=$((failed + $2))
 	[ "$2" -eq 0 ] || failures+=("$(basename "$bin"): $2 unit tests failed")
@@ -398,12 +399,24 @@ probe_cache_agrees() {
 	fi
 }
 
+# Every shell file, the guest's tests included, is shellcheck clean.
+shellcheck_clean() {
+	local said
+	if said=$(harness/tests/shellcheck.sh 2>&1); then
+		verdict ok "$said"
+	else
+		echo "$said"
+		verdict fail "make shellcheck: ${said##*$'\n'}"
+	fi
+}
+
 suite_start=$(now)
 echo "=== harness unit tests"
 for bin in "$BUILD"/harness/test_*; do
 	[ -x "$bin" ] && unit_tests "$bin"
 done
 probe_cache_agrees
+shellcheck_clean
 
 echo "=== running the checkers ($JOBS at a time)"
 start_runs

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the test scripts: counts the suite's own verdicts.
 # verdict ok|fail "what" prints one line and adds to passed or failed (and
 # to the failures list, for the summary).

@@ -1,0 +1,27 @@
+# shellcheck shell=dash
+# Facts: what a test prints for its judge, one "key=value" line each.
+
+# fact KEY VALUE: prints KEY=VALUE.
+fact() {
+	echo "$1=$2"
+}
+
+# is_function NAME: is NAME a shell function (a test, a helper)?
+is_function() {
+	case $(type "$1" 2>/dev/null) in
+	*function*) return 0 ;;
+	esac
+	return 1
+}
+
+# run KEY CMD...: runs CMD; prints KEY=ok, or KEY=failed: <its last line of
+# error> (dd's record counts left out).
+run() {
+	k=$1
+	shift
+	if out=$("$@" 2>&1); then
+		fact "$k" ok
+	else
+		fact "$k" "failed: $(echo "$out" | grep -v ' records ' | tail -n 1)"
+	fi
+}

@@ -1,0 +1,42 @@
+# shellcheck shell=dash
+# Registration: loading the module under test and what it registers.
+
+MODULE=/check/mybrd.ko
+
+# load_mybrd [PARAM=VALUE...]: insmod the module under test, after an rmmod
+# of whatever an earlier step left loaded; prints insmod's own error, if
+# any, and returns its status.
+load_mybrd() {
+	[ -d /sys/module/mybrd ] && rmmod mybrd
+	insmod "$MODULE" "$@"
+}
+
+unload_mybrd() {
+	rmmod mybrd
+}
+
+# The major number /proc/devices lists for mybrd (empty if none).
+mybrd_major() {
+	awk '$2 == "mybrd" && !seen { print $1; seen = 1 }' /proc/devices
+}
+
+# Prints what is registered for mybrd: major, disk, node.
+registration_facts() {
+	fact major "$(mybrd_major)"
+	if [ -e /sys/block/mybrd ]; then fact disk yes; else fact disk no; fi
+	if [ -e /dev/mybrd ]; then fact node yes; else fact node no; fi
+}
+
+# load_kmod NAME: loads a module of the kernel package ("ext4") and what it
+# needs, in the order the initramfs builder wrote (the lab declares it in
+# kernel_modules).
+load_kmod() {
+	while read -r m; do
+		[ -d "/sys/module/$m" ] || insmod "/lib/modules/$m.ko" || return
+	done < "/lib/modules/$1.load"
+}
+
+# The disk's size in 512-byte sectors (empty if there is no disk).
+disk_size() {
+	cat /sys/block/mybrd/size 2>/dev/null
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Every test runs the guest shell function of its name: this finds, before
+ * anything boots, a test whose function no shell file defines, so a typo in
+ * a new test is named at once instead of failing in the VM.
+ */
+#ifndef MYBRD_TEST_FUNCTIONS_H
+#define MYBRD_TEST_FUNCTIONS_H
+
+#include "lab.h"
+
+/*
+ * The first test of lab (without a script) whose function "name() {" is in
+ * neither tests_sh nor a harness/guest/ *.sh file of guest_dir; NULL if
+ * every test has one.
+ */
+const char *test_without_function(const struct lab *lab, const char *tests_sh,
+				  const char *guest_dir);
+
+#endif
