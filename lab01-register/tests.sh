@@ -5,10 +5,6 @@
 # shellcheck source=../harness/guest/lib.sh
 . /check/lib.sh
 
-loads_cleanly() {
-	load_mybrd
-}
-
 registers_major() {
 	load_mybrd || exit
 	registration_facts

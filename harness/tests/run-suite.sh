@@ -34,7 +34,8 @@ done
 [ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1)
 cd "$(dirname "$0")/../.." || exit 2
 BUILD=build
-OUT=$BUILD/test
+# Absolute: QEMU command lines name it, and leftover_qemu() looks for them.
+OUT=$PWD/$BUILD/test
 FIRST_KERNEL=${KERNELS[0]}
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
