@@ -9,6 +9,9 @@
 
 #include "lab.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /*
  * The first test of lab (without a script) whose function "name() {" is in
  * neither tests_sh nor a harness/guest/ *.sh file of guest_dir; NULL if
@@ -16,5 +19,14 @@
  */
 const char *test_without_function(const struct lab *lab, const char *tests_sh,
 				  const char *guest_dir);
+
+/*
+ * A shell function defined in two of the files tests_sh and guest_dir's
+ * *.sh (they are all sourced together, so one would silently replace the
+ * other): writes "NAME() is defined in A and in B" into why and returns
+ * true; false if every name is defined once.
+ */
+bool shell_function_twice(const char *tests_sh, const char *guest_dir,
+			  char *why, size_t size);
 
 #endif
