@@ -36,7 +36,7 @@ capacity_matches_size_mb() {
 rmmod_removes_disk_and_major() {
 	load_mybrd || exit
 	registration_facts | sed 's/^/loaded_/'
-	rmmod mybrd
+	unload_mybrd
 	fact rmmod_rc $?
 	registration_facts
 }
@@ -46,7 +46,7 @@ reload_twice() {
 		load_mybrd
 		fact "insmod${n}_rc" $?
 		registration_facts | sed "s/^/loaded${n}_/"
-		rmmod mybrd
+		unload_mybrd
 		fact "rmmod${n}_rc" $?
 		registration_facts | sed "s/^/unloaded${n}_/"
 	done

@@ -20,6 +20,14 @@ cmdline_value() {
 	sed -n "s/.*check\.$1=\([^ ]*\).*/\1/p" /proc/cmdline
 }
 
+# How long insmod may take before the guest reports it stalled (see
+# stall_watch in registration.sh): check.stall seconds, default 5.
+stall_after() {
+	mkdir -p /run
+	cmdline_value stall | grep . > /run/stall-seconds || echo 5 > /run/stall-seconds
+}
+stall_after
+
 run_console() {
 	# PID 1 is this script, which busybox's poweroff cannot signal: the
 	# login shell's poweroff powers off at once instead.

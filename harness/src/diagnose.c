@@ -1,0 +1,254 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "diagnose.h"
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STALL_MARK "mybrd-check: stalled "
+#define STALL_END "mybrd-check: stall dump end"
+
+/* The index of the first line of s starting with prefix, or s->end. */
+static size_t find_line(const struct kslice *s, size_t from,
+			const char *prefix)
+{
+	for (size_t i = from; i < s->end; i++)
+		if (!strncmp(s->log->lines[i], prefix, strlen(prefix)))
+			return i;
+	return s->end;
+}
+
+const char *stalled_command(const struct kslice *s, char *buf, size_t size)
+{
+	size_t at;
+
+	if (!s->log)
+		return NULL;
+	at = find_line(s, s->first, STALL_MARK);
+	if (at == s->end)
+		return NULL;
+	snprintf(buf, size, "%s", s->log->lines[at] + strlen(STALL_MARK));
+	return buf;
+}
+
+/* One trace's frames (ktraces_free frees a whole array). */
+static void trace_release(struct ktrace *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		free(t->frames[i]);
+	free(t->frames);
+	*t = (struct ktrace){ 0 };
+}
+
+/* One blocked task of the dump: "task:insmod state:D ..." and its stack. */
+struct blocked {
+	char comm[32];
+	struct ktrace trace;
+};
+
+static bool is_task_line(const char *l)
+{
+	return !strncmp(l, "task:", 5) && strstr(l, " state:");
+}
+
+/* The task's name from "task:insmod          state:D ...". */
+static bool task_line(const char *l, char *comm, size_t size)
+{
+	const char *p = l + 5;
+	size_t n;
+
+	if (!is_task_line(l))
+		return false;
+	n = strcspn(p, " ");
+	snprintf(comm, size, "%.*s", (int)n, p);
+	return true;
+}
+
+/*
+ * The first blocked task of the dump named comm, else the first blocked
+ * task; false if the dump lists none.
+ */
+static bool pick_task(const struct kslice *dump, const char *comm,
+		      struct blocked *out)
+{
+	bool found = false;
+
+	for (size_t i = dump->first; i < dump->end; i++) {
+		char name[32];
+		size_t next;
+
+		if (!task_line(dump->log->lines[i], name, sizeof(name)))
+			continue;
+		if (found && strcmp(name, comm))
+			continue;
+		next = i + 1;
+		while (next < dump->end &&
+		       !is_task_line(dump->log->lines[next]))
+			next++;
+		struct kslice one = { dump->log, i, next };
+		struct ktrace *t;
+		int n = klog_call_traces(&one, &t);
+
+		if (n <= 0)
+			continue;
+		if (found)
+			trace_release(&out->trace);
+		snprintf(out->comm, sizeof(out->comm), "%s", name);
+		out->trace = t[0];
+		for (int k = 1; k < n; k++)
+			trace_release(&t[k]);
+		free(t);
+		found = true;
+		if (!strcmp(name, comm))
+			break;
+	}
+	return found;
+}
+
+static bool has(const struct ktrace *t, const char *frame)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!strcmp(t->frames[i], frame))
+			return true;
+	return false;
+}
+
+static bool has_any(const struct ktrace *t, const char *const *frames)
+{
+	for (; *frames; frames++)
+		if (has(t, *frames))
+			return true;
+	return false;
+}
+
+/* Frames that only say "this task sleeps": not where it waits. */
+static bool is_sleep_frame(const char *f)
+{
+	static const char *const sleeping[] = {
+		"__schedule", "schedule", "schedule_timeout", "io_schedule",
+		"schedule_preempt_disabled", "__wait_for_common",
+		"wait_for_completion", "wait_for_completion_io",
+		"folio_wait_bit_common", "folio_wait_bit", "__folio_lock",
+		"io_schedule_timeout", "bit_wait_io", "__wait_on_bit",
+		"out_of_line_wait_on_bit", "msleep", "schedule_hrtimeout_range",
+		"__mutex_lock", "mutex_lock", "rwsem_down_read_slowpath",
+		"rwsem_down_write_slowpath", "down_read", "down_write",
+		"__flush_work", "flush_work", NULL,
+	};
+
+	for (const char *const *s = sleeping; *s; s++)
+		if (!strcmp(f, *s))
+			return true;
+	return !strncmp(f, "__wait", 6) || !strncmp(f, "wait_", 5);
+}
+
+/* The innermost frame that is not the sleep itself, or "?". */
+static const char *waits_in(const struct ktrace *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (!is_sleep_frame(t->frames[i]))
+			return t->frames[i];
+	return "?";
+}
+
+/* The innermost frame of the driver (mybrd_*): its index, or t->n. */
+static size_t driver_index(const struct ktrace *t)
+{
+	size_t i = 0;
+
+	while (i < t->n && strncmp(t->frames[i], "mybrd_", 6))
+		i++;
+	return i;
+}
+
+static const char *driver_frame(const struct ktrace *t)
+{
+	size_t i = driver_index(t);
+
+	return i < t->n ? t->frames[i] : NULL;
+}
+
+/* What the driver's innermost frame called: where it went to sleep. */
+static const char *driver_callee(const struct ktrace *t)
+{
+	size_t i = driver_index(t);
+
+	return i < t->n && i > 0 ? t->frames[i - 1] : "?";
+}
+
+static char *sentence(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static char *sentence(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* What the stack most likely waits for, as a sentence. */
+static char *explain(const struct blocked *b)
+{
+	static const char *const scan[] = {
+		"read_part_sector", "disk_scan_partitions", "bdev_disk_changed",
+		NULL,
+	};
+	static const char *const io_wait[] = {
+		"filemap_read", "filemap_read_folio", "submit_bio_wait",
+		"__blkdev_direct_IO_simple", "__blkdev_direct_IO",
+		"blkdev_direct_IO", "blkdev_read_iter", "blkdev_write_iter",
+		"filemap_write_and_wait_range", "__filemap_fdatawait_range",
+		"folio_wait_writeback", "blkdev_issue_flush", NULL,
+	};
+	static const char *const drain[] = {
+		"blk_mq_freeze_queue_wait", "blk_mq_freeze_queue",
+		"blk_freeze_queue", "blk_queue_start_drain", NULL,
+	};
+	const struct ktrace *t = &b->trace;
+	const char *own = driver_frame(t), *where = waits_in(t);
+
+	if (has_any(t, scan) && (has(t, "device_add_disk") || has(t, "add_disk")))
+		return sentence("%s is waiting in add_disk()'s partition scan (%s) for a read your driver received and never ended: every bio must end with bio_endio(), every request with blk_mq_end_request()",
+				b->comm, where);
+	if (has(t, "del_gendisk") && has_any(t, drain))
+		return sentence("%s is waiting in del_gendisk() for requests your driver received and never ended (%s)",
+				b->comm, where);
+	if (own && (!strcmp(where, own) || is_sleep_frame(t->frames[0])) &&
+	    !has_any(t, io_wait) && !has_any(t, scan))
+		return sentence("%s is waiting in your %s() itself: it calls %s() and never returns",
+				b->comm, own, driver_callee(t));
+	if (has_any(t, io_wait))
+		return sentence("%s is waiting in %s() for I/O your driver received and never ended",
+				b->comm, where);
+	return sentence("%s is waiting in %s()%s%s%s", b->comm, where,
+			own ? ", called from your " : "", own ? own : "",
+			own ? "()" : "");
+}
+
+char *diagnose_stall(const struct kslice *s)
+{
+	char comm[32];
+	struct blocked b = { 0 };
+	size_t from, to;
+	char *why;
+
+	if (!stalled_command(s, comm, sizeof(comm)))
+		return NULL;
+	from = find_line(s, s->first, STALL_MARK);
+	to = find_line(s, from, STALL_END);
+	struct kslice dump = { s->log, from, to };
+
+	if (!pick_task(&dump, comm, &b))
+		return sentence("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
+				comm);
+	why = explain(&b);
+	trace_release(&b.trace);
+	return why;
+}
