@@ -23,6 +23,10 @@ EOF
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh" classroom 2
 parse_options ARGS "$@"
 ((${#ARGS[@]})) || { usage; exit 0; }
+for lab in "${ARGS[@]}"; do
+	[[ $lab == lab[0-9][0-9]-* && -d $ROOT/${lab%/} ]] ||
+		die "no lab '$lab' here; name lab directories, e.g. lab01-register."
+done
 
 POINTS=${POINTS:-10}
 TIMEOUT=${TIMEOUT:-15}
@@ -72,8 +76,6 @@ runners=()
 envs=()
 for lab in "${ARGS[@]}"; do
 	lab=${lab%/}
-	[[ $lab == lab[0-9][0-9]-* && -d $ROOT/$lab ]] ||
-		die "no lab '$lab' here; name lab directories, e.g. lab01-register."
 	id=${lab%%-*}         # lab01
 	n=$((10#${id#lab}))   # 1
 	runners+=("$id")
