@@ -28,23 +28,13 @@ EOF
 HOST_PKGS=(qemu-system-x86 busybox-static libcunit1-dev cpio build-essential
 	kmod xz-utils zstd binutils e2fsprogs fio shellcheck)
 
-# Non-root Debian users lack /sbin in PATH; depmod lives there.
-PATH=$PATH:/usr/sbin:/sbin
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=tools/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tools/common.sh" setup
 CACHE=$ROOT/.cache
-APT_LOG=$CACHE/apt.log
 SERIES=${KERNEL:-6.1}
 KIMG=
 QUIET=
-APT_UPDATED=
 TMPDIRS=()
-
-say() { echo "setup: $*"; }
-die() {
-	echo "setup: $*" >&2
-	exit 1
-}
 
 cleanup() {
 	if ((${#TMPDIRS[@]})); then rm -rf "${TMPDIRS[@]}"; fi
@@ -54,21 +44,8 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
 parse_args() {
-	while (($#)); do
-		case $1 in
-		--kernel) (($# > 1)) || die "--kernel needs a series; use --kernel 6.1 or --kernel 6.12."
-			SERIES=$2; shift ;;
-		--kernel=*) SERIES=${1#--kernel=} ;;
-		--quiet | -q) QUIET=1 ;;
-		--help | -h) usage; exit 0 ;;
-		*) die "unknown argument '$1'; see harness/setup.sh --help." ;;
-		esac
-		shift
-	done
-	case $SERIES in
-	6.1 | 6.12) ;;
-	*) die "unknown kernel series '$SERIES'; use --kernel 6.1 or --kernel 6.12." ;;
-	esac
+	parse_options "--kernel=SERIES -q|--quiet:QUIET" "$@"
+	check_series "$SERIES"
 	ENV_FILE=$CACHE/kernel-$SERIES.env
 }
 
@@ -77,33 +54,12 @@ check_debian() {
 		die "this is not Debian (no /etc/debian_version); the labs need Debian 12 with its kernel packages."
 }
 
-# --- package state (dpkg only: fast, no apt) ---------------------------------
-
-# Prints the packages among "$@" that are not installed.
-missing_pkgs() {
-	(($#)) || return 0 # dpkg-query -W without names lists everything
-	local -A ok=()
-	local name status
-	while read -r name status; do
-		[[ $status == *" installed" ]] && ok[$name]=1
-	done < <(dpkg-query -W -f='${Package} ${Status}\n' "$@" 2>/dev/null || true)
-	for name; do
-		[[ -n ${ok[$name]:-} ]] || echo "$name"
-	done
-}
-
 # --- fast path ---------------------------------------------------------------
 
-# Loads the cached .env into E_KVER, E_KDIR, ... (missing keys stay empty).
+# Loads the cached .env into E_KVER, E_KDIR, ... (all empty when it is
+# missing; a garbled one is as good as missing: it is written again).
 read_env() {
-	E_KVER='' E_KDIR='' E_KIMG='' E_KBOOT='' E_KDEPS=''
-	[[ -f $ENV_FILE ]] || return 0
-	local key val
-	while IFS='=' read -r key val; do
-		case $key in
-		KVER | KDIR | KIMG | KBOOT | KDEPS) printf -v "E_$key" '%s' "$val" ;;
-		esac
-	done <"$ENV_FILE"
+	parse_kernel_env "$ENV_FILE" E_ || true
 }
 
 # True when the .env names files that all exist here and all packages are in.
@@ -125,82 +81,13 @@ ready() {
 	[[ -n $QUIET ]] || say "ready (kernel $1)"
 }
 
-# --- root and apt --------------------------------------------------------------
-
-# Runs "$@" as root: directly, or through sudo (which may ask for a password
-# when there is a terminal to ask on).
-as_root() {
-	if [[ $(id -u) == 0 ]]; then
-		"$@"
-	else
-		sudo "$@"
-	fi
-}
-
-# Stops unless as_root can work; $1 says what root is needed for.
-need_root() {
-	[[ $(id -u) == 0 ]] && return 0
-	if command -v sudo >/dev/null 2>&1; then
-		sudo -n true 2>/dev/null && return 0
-		[[ -t 0 ]] && return 0
-	fi
-	die "$1 needs root; run as root or install and configure sudo."
-}
-
-# Runs an apt command with its chatter in $APT_LOG; returns its status.
-apt_logged() {
-	mkdir -p "$CACHE"
-	echo "### $*" >>"$APT_LOG"
-	"$@" >>"$APT_LOG" 2>&1
-}
-
-# Explains a failed apt step from its log, in one sentence, and stops.
-apt_die() {
-	local what=$1
-	if tail -n 40 "$APT_LOG" | grep -qE 'Unable to locate package|has no installation candidate'; then
-		die "apt-get could not find $what; check /etc/apt/sources.list lists Debian 12 (bookworm, bookworm-updates, bookworm-security, main) and run again."
-	elif tail -n 40 "$APT_LOG" | grep -qiE 'fetch|resolv|connect|404|timed out|Hash Sum'; then
-		die "apt-get could not fetch $what; check the network and /etc/apt/sources.list."
-	fi
-	die "apt-get failed on $what (see $APT_LOG); fix apt (e.g. 'apt-get -f install') and run again."
-}
-
-apt_update() {
-	[[ -n $APT_UPDATED ]] && return 0
-	need_root "updating the package lists"
-	say "updating package lists (apt-get update)"
-	apt_logged as_root apt-get update || apt_die "the package lists"
-	APT_UPDATED=1
-}
+# --- apt -----------------------------------------------------------------------
 
 # The lists are missing (fresh image) or over a day old: kernel ABIs move on.
 lists_stale() {
 	local newest
 	newest=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 -print -quit 2>/dev/null)
 	[[ -z $newest ]]
-}
-
-apt_install() {
-	need_root "installing $*"
-	apt_update
-	say "installing $* (apt-get)"
-	apt_logged as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-		--no-install-recommends -o DPkg::Lock::Timeout=300 "$@" || apt_die "$*"
-}
-
-# Downloads .debs of "$@" into directory $1 (no root needed, nothing installed).
-apt_download() {
-	local dir=$1
-	shift
-	local -a opts=()
-	# As root apt drops to the _apt user, who cannot write into our temp dir.
-	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
-	if ! (cd "$dir" && apt_logged apt-get download "${opts[@]}" "$@"); then
-		# Stale lists name versions the mirror has dropped: refresh once.
-		[[ -z $APT_UPDATED ]] || apt_die "$*"
-		apt_update
-		(cd "$dir" && apt_logged apt-get download "${opts[@]}" "$@") || apt_die "$*"
-	fi
 }
 
 # Fields "Depends:" of a package's candidate, one alternative group a line.
@@ -446,9 +333,7 @@ main() {
 	# Left by an interrupted run (we hold the lock); may be root's: try only.
 	rm -rf "$CACHE"/.tmp.* 2>/dev/null || true
 
-	local -a missing
-	mapfile -t missing < <(missing_pkgs "${HOST_PKGS[@]}")
-	((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+	apt_install "${HOST_PKGS[@]}"
 
 	if [[ -z ${REFRESH:-} && -n $E_KVER ]]; then
 		KVER=$E_KVER
@@ -458,8 +343,7 @@ main() {
 	KIMG=$CACHE/kernel/$KVER
 
 	plan_headers
-	mapfile -t missing < <(missing_pkgs "${KDEPS[@]}")
-	((${#missing[@]} == 0)) || apt_install "${missing[@]}"
+	apt_install "${KDEPS[@]}"
 	provide_headers
 	provide_image
 	provide_vmlinux

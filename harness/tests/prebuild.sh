@@ -14,10 +14,11 @@
 set -uo pipefail
 
 [ $# -ge 3 ] || { sed -n '2p' "$0"; exit 2; }
+# shellcheck source=../tools/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/common.sh" prebuild 2
 env_file=$1 dir=$2
 shift 2
-# shellcheck source=/dev/null
-. "$env_file"
+read_kernel_env "$env_file"
 
 rm -rf "$dir"
 mkdir -p "$dir"
@@ -35,7 +36,7 @@ done
 # --no-print-directory keeps 6.12's Makefile from re-running itself in a
 # sub-make that would not read the override.
 echo 'modules_check: ;' > "$dir/no-modules-check.mk"
-start=$(date +%s.%N)
+start=$(now)
 # The compiler goes through probe-cache, as in the checkers' builds.
 PROBE_CACHE_DIR=$(realpath build/harness)/probe-cache.d \
 make -s --no-print-directory -C "$KDIR" -f "$KDIR/Makefile" \
@@ -48,7 +49,7 @@ for spec in "$@"; do
 	[ $rc -eq 0 ] && [ -f "$ko" ] &&
 		objcopy --strip-debug "$ko" "${ko%.ko}-guest.ko"
 done
-secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+secs=$(seconds_between "$start" "$(now)")
 if [ $rc -eq 0 ]; then
 	echo "built $# modules for $KVER in one Kbuild run: $secs s"
 else

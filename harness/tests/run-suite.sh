@@ -17,22 +17,16 @@ usage() {
 	echo "(default: the number of cores)."
 }
 
+# shellcheck source=../tools/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/common.sh" run-suite 2
 KERNELS=()
 ACCEL=tcg
 JOBS=$(nproc)
-LABS=()
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--kernel) KERNELS+=("$2"); shift 2 ;;
-	--accel) ACCEL=$2; shift 2 ;;
-	--jobs) JOBS=$2; shift 2 ;;
-	-h|--help) usage; exit 0 ;;
-	*) LABS+=("$1"); shift ;;
-	esac
-done
+parse_options "--kernel=+KERNELS --accel=ACCEL --jobs=JOBS ARGS" "$@"
+LABS=("${ARGS[@]}")
 
 [ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1)
-cd "$(dirname "$0")/../.." || exit 2
+cd "$ROOT" || exit 2
 BUILD=build
 # Absolute: QEMU command lines name it, and leftover_qemu() looks for them.
 OUT=$PWD/$BUILD/test
@@ -47,9 +41,6 @@ mkdir -p "$OUT"
 # shellcheck source=harness/tests/verdict.sh
 . harness/tests/verdict.sh
 table=()
-
-now() { date +%s.%N; }
-seconds_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 
 # QEMU processes still running for one run's directory (there must be none).
 leftover_qemu() {

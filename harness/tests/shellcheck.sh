@@ -4,9 +4,10 @@
 # as dash, its closest dialect shellcheck knows. Prints one line and exits
 # 0 when all are clean; otherwise shellcheck's findings, and exits 1.
 set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 2
-command -v shellcheck >/dev/null ||
-	{ echo "shellcheck: not installed (make setup installs it)."; exit 2; }
+# shellcheck source=../tools/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/common.sh" shellcheck 2
+cd "$ROOT" || exit 2
+command -v shellcheck >/dev/null || die "not installed (make setup installs it)."
 mapfile -t files < <({
 	echo .ci/run
 	find harness lab0* solutions -name '*.sh' -not -path '*/build/*'

@@ -5,7 +5,9 @@
 # refuses instructor targets; compile_commands.json covers every mybrd.c;
 # make style is clean. Ends with "N passed, M failed".
 set -uo pipefail
-cd "$(dirname "$0")/../.." || exit 2
+# shellcheck source=../tools/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../tools/common.sh" test-tools 2
+cd "$ROOT" || exit 2
 OUT=build/test-tools
 rm -rf "$OUT"
 mkdir -p "$OUT"

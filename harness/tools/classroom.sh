@@ -19,7 +19,14 @@ default 15), SCALE (MYBRD_TIMEOUT_SCALE for the runners, default 2).
 EOF
 }
 
-case ${1:-} in --help | -h | '') usage; exit 0 ;; esac
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" classroom 2
+parse_options ARGS "$@"
+((${#ARGS[@]})) || { usage; exit 0; }
+for lab in "${ARGS[@]}"; do
+	[[ $lab == lab[0-9][0-9]-* && -d $ROOT/${lab%/} ]] ||
+		die "no lab '$lab' here; name lab directories, e.g. lab01-register."
+done
 
 POINTS=${POINTS:-10}
 TIMEOUT=${TIMEOUT:-15}
@@ -67,7 +74,7 @@ EOF
 
 runners=()
 envs=()
-for lab in "$@"; do
+for lab in "${ARGS[@]}"; do
 	lab=${lab%/}
 	id=${lab%%-*}         # lab01
 	n=$((10#${id#lab}))   # 1

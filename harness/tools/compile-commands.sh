@@ -25,10 +25,8 @@ on them.
 EOF
 }
 
-die() {
-	echo "compile-commands: $*" >&2
-	exit 2
-}
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" compile-commands 2
 
 # GCC-only flags of Debian's kernel builds (6.1 and 6.12 alike) that clangd
 # 14 reports as errors ("unknown argument", "unsupported option", or
@@ -41,32 +39,14 @@ CLANG_UNKNOWN=(
 	'-mrecord-mcount' '-ftrivial-auto-var-init=zero' '-Wp,-MMD,*'
 )
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 KENV=
 CC_HOST=cc
 CFLAGS_HOST=
 OUT=compile_commands.json
 
-while (($#)); do
-	case $1 in
-	--kernel-env | --cc | --cflags | --out)
-		(($# > 1)) || die "$1 needs a value; see --help."
-		case $1 in
-		--kernel-env) KENV=$2 ;;
-		--cc) CC_HOST=$2 ;;
-		--cflags) CFLAGS_HOST=$2 ;;
-		--out) OUT=$2 ;;
-		esac
-		shift ;;
-	--help | -h) usage; exit 0 ;;
-	*) die "unknown argument '$1'; see --help." ;;
-	esac
-	shift
-done
-[[ -n $KENV ]] || die "--kernel-env is required; see --help."
-[[ -f $KENV ]] || die "$KENV is missing: run 'make setup' first."
-KDIR=$(sed -n 's/^KDIR=//p' "$KENV")
-KVER=$(sed -n 's/^KVER=//p' "$KENV")
+parse_options "--kernel-env=KENV --cc=CC_HOST --cflags=CFLAGS_HOST --out=OUT" "$@"
+[[ -n $KENV ]] || die "--kernel-env is required; see $(tool_path) --help."
+read_kernel_env "$KENV"
 [[ -f $KDIR/Makefile ]] || die "the headers ($KDIR) are missing: run 'make setup' again."
 cd "$ROOT"
 SCRATCH=$ROOT/build/clangd/$KVER

@@ -36,12 +36,8 @@ used the section addresses /sys/module/mybrd/sections/ shows in the guest.
 EOF
 }
 
-die() {
-	echo "gdb: $*" >&2
-	exit 2
-}
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" gdb 2
 LAB=
 SRC=
 MODULE=
@@ -52,25 +48,9 @@ BATCH=
 STARTED=() # pids of what we started, stopped on exit
 
 parse_args() {
-	while (($#)); do
-		case $1 in
-		--lab | --src | --module | --kernel | --accel | --port)
-			(($# > 1)) || die "$1 needs a value; see --help."
-			case $1 in
-			--lab) LAB=$2 ;;
-			--src) SRC=$2 ;;
-			--module) MODULE=$2 ;;
-			--kernel) KERNEL=$2 ;;
-			--accel) ACCEL=$2 ;;
-			--port) PORT=$2 ;;
-			esac
-			shift ;;
-		--batch) BATCH=1 ;;
-		--help | -h) usage; exit 0 ;;
-		*) die "unknown argument '$1'; see --help." ;;
-		esac
-		shift
-	done
+	parse_options "--lab=LAB --src=SRC --module=MODULE --kernel=KERNEL \
+		--accel=ACCEL --port=PORT --batch:BATCH" "$@"
+	check_series "$KERNEL"
 	[[ -n $LAB && -d $ROOT/$LAB ]] || die "no lab '$LAB'; use --lab labNN-name (make gdb-labN does)."
 	[[ -n $SRC || -n $MODULE ]] || die "--src or --module is required."
 	[[ -z $SRC || -f $SRC ]] || die "$SRC does not exist."
@@ -89,25 +69,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-as_root() {
-	if [[ $(id -u) == 0 ]]; then "$@"; else sudo "$@"; fi
-}
-
 ensure_gdb() {
-	command -v gdb >/dev/null && return 0
-	echo "gdb: gdb is not installed: installing it (apt-get install gdb)"
-	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-		--no-install-recommends gdb >/dev/null ||
-		die "could not install gdb; run 'apt-get install gdb' as root."
-}
-
-read_env() {
-	local env=$ROOT/.cache/kernel-$KERNEL.env
-	[[ -f $env ]] || die "no kernel is set up ($env is missing): run 'make setup KERNEL=$KERNEL'."
-	KVER=$(sed -n 's/^KVER=//p' "$env")
-	KIMG=$(sed -n 's/^KIMG=//p' "$env")
-	KBOOT=$(sed -n 's/^KBOOT=//p' "$env")
-	KENV=$env
+	command -v gdb >/dev/null || apt_install gdb
 }
 
 build_id() {
@@ -118,13 +81,12 @@ build_id() {
 # gdb index (loads in seconds instead of about 40).
 provide_vmlinux_dbg() {
 	local pkg=linux-image-$KVER-dbg size tmp f answer
-	local -a opts=()
 	VMLINUX=$KIMG/vmlinux-dbg
 	[[ -f $VMLINUX ]] && return 0
 	size=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
 	if [[ -z $size && $(id -u) == 0 ]]; then
-		echo "gdb: apt-cache does not know $pkg: updating the package lists"
-		apt-get update >/dev/null 2>&1
+		say "apt-cache does not know $pkg: updating the package lists"
+		apt_update
 		size=$(apt-cache show --no-all-versions "$pkg" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
 	fi
 	[[ -n $size ]] || die "apt-cache knows no $pkg; run 'apt-get update' as root, then try again."
@@ -137,12 +99,7 @@ provide_vmlinux_dbg() {
 	tmp=$(mktemp -d "$ROOT/.cache/.dbg.XXXXXX")
 	STARTED_TMP=$tmp
 	trap 'rm -rf "$STARTED_TMP"; cleanup' EXIT
-	# As root apt drops to the _apt user, who cannot write into our dir.
-	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
-	(cd "$tmp" && apt-get download "${opts[@]}" "$pkg" >"$tmp/apt.log" 2>&1) || {
-		cat "$tmp/apt.log" >&2
-		die "apt-get download $pkg failed (see above)."
-	}
+	apt_download "$tmp" "$pkg"
 	echo "gdb: unpacking vmlinux from $pkg"
 	f=./usr/lib/debug/boot/vmlinux-$KVER
 	# tar stops after the one file; dpkg-deb then sees a closed pipe.
@@ -298,7 +255,8 @@ EOF
 
 main() {
 	parse_args "$@"
-	read_env
+	KENV=$ROOT/.cache/kernel-$KERNEL.env
+	read_kernel_env "$KENV"
 	WORK=$ROOT/build/$LAB/gdb-$KERNEL
 	mkdir -p "$WORK"
 	ensure_gdb

@@ -45,12 +45,8 @@ a usage or set-up error. MYBRD_TIMEOUT_SCALE=k scales the checkers' limits.
 EOF
 }
 
-die() {
-	echo "grade: $*" >&2
-	exit 2
-}
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" grade 2
 SUBMISSIONS=
 LAB_ARGS=
 OUT=build/grades
@@ -59,30 +55,14 @@ KERNEL=6.1
 ACCEL=tcg
 
 parse_args() {
-	while (($#)); do
-		case $1 in
-		--submissions | --labs | --out | --jobs | --kernel | --accel)
-			(($# > 1)) || die "$1 needs a value; see --help."
-			case $1 in
-			--submissions) SUBMISSIONS=$2 ;;
-			--labs) LAB_ARGS=$2 ;;
-			--out) OUT=$2 ;;
-			--jobs) JOBS=$2 ;;
-			--kernel) KERNEL=$2 ;;
-			--accel) ACCEL=$2 ;;
-			esac
-			shift ;;
-		--help | -h) usage; exit 0 ;;
-		*) die "unknown argument '$1'; see --help." ;;
-		esac
-		shift
-	done
+	parse_options "--submissions=SUBMISSIONS --labs=LAB_ARGS --out=OUT \
+		--jobs=JOBS --kernel=KERNEL --accel=ACCEL" "$@"
 	[[ -n $SUBMISSIONS ]] || die "no submissions given: make grade SUBMISSIONS=DIR (see --help)."
 	[[ -d $SUBMISSIONS ]] || die "$SUBMISSIONS is not a directory."
 	SUBMISSIONS=$(cd "$SUBMISSIONS" && pwd)
 	[[ -n $JOBS ]] || JOBS=$(nproc 2>/dev/null || echo 1)
 	[[ $JOBS =~ ^[1-9][0-9]*$ ]] || die "--jobs wants a positive number, not '$JOBS'."
-	case $KERNEL in 6.1 | 6.12) ;; *) die "unknown kernel '$KERNEL'; use 6.1 or 6.12." ;; esac
+	check_series "$KERNEL"
 }
 
 # Lab numbers or names to lab directories, in LABS (all labs when none).
@@ -161,8 +141,6 @@ name_work_dir() {
 
 # --- one check -------------------------------------------------------------------
 
-now() { date +%s.%N; }
-
 # The student's mybrd.c of lab $2, or nothing: lab dirs at depth 1 first,
 # then at depth 2 (a copy of the whole repository); never under solutions/.
 find_source() {
@@ -206,7 +184,7 @@ check_one() {
 	wait "$pid"
 	rc=$?
 	rm -f "$dir/pid"
-	awk -v a="$start" -v b="$(now)" 'BEGIN { printf "%.1f\n", b - a }' >"$dir/seconds"
+	printf '%s\n' "$(seconds_between "$start" "$(now)")" >"$dir/seconds"
 	echo "$rc" >"$dir/rc"
 	# 0: all passed, 1: some failed; else the checker itself could not run.
 	if [[ $rc == 0 || $rc == 1 ]] && [[ -s $dir/results ]]; then
@@ -379,7 +357,7 @@ main() {
 	parse_args "$@"
 	cd "$ROOT" || exit 2
 	KENV=$ROOT/.cache/kernel-$KERNEL.env
-	[[ -f $KENV ]] || die "no kernel is set up ($KENV is missing): run 'make setup KERNEL=$KERNEL' first."
+	read_kernel_env "$KENV"
 	resolve_labs
 	mkdir -p "$OUT" || die "cannot create $OUT."
 	OUT=$(cd "$OUT" && pwd)

@@ -24,26 +24,13 @@ files, lines from "<!-- instructor-only -->" to "<!-- /instructor-only -->"
 USAGE
 }
 
-die() {
-	echo "student-tree: $*" >&2
-	exit 2
-}
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" student-tree 2
 LIST=$ROOT/harness/tools/instructor-only.txt
 DEST=
 UNTRACKED=
 
-while (($#)); do
-	case $1 in
-	--dest) (($# > 1)) || die "--dest needs a directory."
-		DEST=$2; shift ;;
-	--untracked) UNTRACKED=1 ;;
-	--help | -h) usage; exit 0 ;;
-	*) die "unknown argument '$1'; see --help." ;;
-	esac
-	shift
-done
+parse_options "--dest=DEST --untracked:UNTRACKED" "$@"
 [[ -n $DEST ]] || die "no destination: make student-tree DEST=DIR."
 if [[ -e $DEST ]]; then
 	[[ -d $DEST && -z $(ls -A "$DEST") ]] ||
@@ -118,7 +105,7 @@ done < <(git ls-files -z "${opts[@]}" | sort -zu)
 
 # What the copy must not have, whatever the list says.
 [[ ! -e $DEST/solutions ]] || die "solutions/ reached $DEST: check $LIST."
-echo "student-tree: $copied files in $DEST ($left instructor-only files left out, as $LIST lists)"
+say "$copied files in $DEST ($left instructor-only files left out, as $LIST lists)"
 if ((${#trimmed[@]})); then
-	echo "student-tree: instructor-only parts left out of ${trimmed[*]}"
+	say "instructor-only parts left out of ${trimmed[*]}"
 fi

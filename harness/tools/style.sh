@@ -21,33 +21,23 @@ once with apt-get download (140 MB); it is kept in .cache/checkpatch/.
 EOF
 }
 
-die() {
-	echo "style: $*" >&2
-	exit 2
-}
-
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# shellcheck source=common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh" style 2
 SRC_PKG=linux-source-6.1
 TARBALL=/usr/src/linux-source-6.1.tar.xz
 CP_DIR=$ROOT/.cache/checkpatch
 CHECKPATCH=$CP_DIR/scripts/checkpatch.pl
 
-case ${1:-} in --help | -h) usage; exit 0 ;; esac
+parse_options ARGS "$@"
 
 # Without the tarball: apt-get download (no root needed, nothing installed),
 # the tarball taken out of the .deb, the .deb deleted.
 download_source() {
 	local tmp=$1 size
-	local -a opts=()
 	size=$(apt-cache show --no-all-versions "$SRC_PKG" 2>/dev/null | sed -n 's/^Size: //p' | head -n 1)
 	[[ -n $size ]] || die "apt-cache knows no $SRC_PKG; run 'apt-get update' as root (or install $SRC_PKG), then try again."
-	echo "style: no $TARBALL: downloading $SRC_PKG ($((size / 1000000)) MB, once) for scripts/checkpatch.pl; only checkpatch.pl and its two data files are kept"
-	# As root apt drops to the _apt user, who cannot write into our dir.
-	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
-	(cd "$tmp" && apt-get download "${opts[@]}" "$SRC_PKG" >"$tmp/apt.log" 2>&1) || {
-		cat "$tmp/apt.log" >&2
-		return 1
-	}
+	say "no $TARBALL: downloading $SRC_PKG ($((size / 1000000)) MB, once) for scripts/checkpatch.pl; only checkpatch.pl and its two data files are kept"
+	apt_download "$tmp" "$SRC_PKG"
 	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -xf - -C "$tmp" ".$TARBALL" || return 1
 	rm -f "$tmp"/*.deb
 	[[ -f $tmp$TARBALL ]]
@@ -62,7 +52,7 @@ provide_checkpatch() {
 	tmp=$(mktemp -d "$ROOT/.cache/.checkpatch.XXXXXX")
 	trap 'rm -rf "$tmp"' EXIT
 	if [[ ! -f $tarball ]]; then
-		download_source "$tmp" || die "could not download $SRC_PKG; install it (apt-get install $SRC_PKG) and run again."
+		download_source "$tmp" || die "could not unpack $TARBALL from $SRC_PKG; install it (apt-get install $SRC_PKG) and run again."
 		tarball=$tmp$TARBALL
 	fi
 	echo "style: unpacking scripts/checkpatch.pl from $SRC_PKG into .cache/checkpatch/ (once)"
@@ -79,7 +69,7 @@ provide_checkpatch() {
 }
 
 main() {
-	local -a files=("$@")
+	local -a files=("${ARGS[@]}")
 	local f out bad=0 n=0
 	cd "$ROOT" || exit 2
 	if ((${#files[@]} == 0)); then
@@ -109,4 +99,4 @@ main() {
 	echo "style: all $n files are checkpatch --strict clean"
 }
 
-main "$@"
+main
