@@ -68,7 +68,8 @@ static void note_line(struct io_seen *io, const struct bio_line *b)
 	size_t len = strlen(io->text);
 
 	if (len < sizeof(io->text) - 1)
-		snprintf(io->text + len, sizeof(io->text) - len, "%s%s sector=%llu bytes=%lu flags=0x%lx",
+		snprintf(io->text + len, sizeof(io->text) - len,
+			 "%s%s sector=%llu bytes=%lu flags=0x%lx",
 			 len ? "; " : "", b->op, b->sector, b->bytes,
 			 b->flags);
 }
