@@ -4,190 +4,18 @@
  * driver prints a call stack for each data write (stack=1), declares a
  * write cache and counts the flushes that brings (write_cache=1), and
  * prints a call stack when drop_caches evicts its page cache
- * (trace_evict=1, a kprobe). The judges read the call traces between the
- * script's "step: <name>" markers with the harness's log reader and look
- * for the frames of the running kernel, from one table per kernel.
- *
- * The I/O helpers are lab05-pagecache's, unchanged: the shell prefix
- * (markers, the flusher kept away, dd wrappers), the parser of the trace
- * lines "mybrd: WRITE sector=800 bytes=4096 flags=0x801" and the slices
- * between markers. Page-cache tests hold the device open (exec
- * 3</dev/mybrd): its last close writes back and empties the cache.
+ * (trace_evict=1, a kprobe). Each test is a shell function of tests.sh (or
+ * of harness/guest/biotrace.sh, shared with lab 05); the judges read the
+ * call traces between its "step: <name>" markers with the harness's log
+ * reader and look for the frames of the running kernel, from one table per
+ * kernel. The bio trace lines and the slices between markers are lab 05's
+ * (harness/src/biotrace.h).
  */
+#include "biotrace.h"
 #include "lab.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/* Shell helpers, prepended to every script that drives I/O. */
-#define IO_SH \
-	"# step NAME: a marker in the kernel log, to order the driver's lines.\n" \
-	"step() { echo \"step: $1\" > /dev/kmsg; }\n" \
-	"# The flusher thread would write a dirty page back 5 s after the first\n" \
-	"# write to a new disk; set before insmod, an hour keeps it away.\n" \
-	"echo 360000 > /proc/sys/vm/dirty_writeback_centisecs\n" \
-	"# rd BLOCK [dd flags]: reads the disk's 4 KiB block BLOCK.\n" \
-	"rd() { b=$1; shift; dd if=/dev/mybrd of=/dev/null bs=4096 count=1 skip=$b \"$@\" 2>/dev/null; }\n" \
-	"# wr FILE BLOCK [dd flags]: writes 4 KiB of FILE to block BLOCK.\n" \
-	"wr() { f=$1; b=$2; shift 2; dd if=$f of=/dev/mybrd bs=4096 count=1 seek=$b \"$@\" 2>/dev/null; }\n" \
-	"# blk_sum BLOCK: checksum of block BLOCK as the driver has it (O_DIRECT).\n" \
-	"blk_sum() { dd if=/dev/mybrd bs=4096 count=1 skip=$1 iflag=direct 2>/dev/null | sha256sum | cut -d' ' -f1; }\n" \
-	"drop_caches() { echo 1 > /proc/sys/vm/drop_caches; }\n" \
-	"dd if=/dev/urandom of=/tmp/blk bs=4096 count=1 2>/dev/null\n" \
-	"fact want_sum \"$(sha256sum < /tmp/blk | cut -d' ' -f1)\"\n"
-
-/* One trace line of the driver: "mybrd: OP sector=S bytes=B flags=0xF". */
-struct bio_line {
-	char op[16];
-	unsigned long long sector;
-	unsigned long bytes;
-	unsigned long flags;
-};
-
-static bool parse_bio_line(const char *line, struct bio_line *b)
-{
-	char end;
-
-	return sscanf(line, "mybrd: %15s sector=%llu bytes=%lu flags=0x%lx%c",
-		      b->op, &b->sector, &b->bytes, &b->flags, &end) == 4;
-}
-
-/* Index of the line "step: <name>" in s at or after from, or s->end. */
-static size_t find_step(const struct kslice *s, size_t from, const char *name)
-{
-	size_t len = strlen(name);
-
-	for (size_t i = from; i < s->end; i++) {
-		const char *l = s->log->lines[i];
-
-		if (!strncmp(l, "step: ", 6) && !strncmp(l + 6, name, len) &&
-		    l[6 + len] == '\0')
-			return i;
-	}
-	return s->end;
-}
-
-/*
- * The test's kernel lines between the markers "step: from" and "step: to".
- * False if either marker is missing (the script stopped before it).
- */
-static bool step_slice(const struct judge *j, const char *from,
-		       const char *to, struct kslice *out)
-{
-	const struct kslice *s = &j->result->dmesg;
-	size_t a, b;
-
-	if (!s->log)
-		return false;
-	a = find_step(s, s->first, from);
-	if (a == s->end)
-		return false;
-	b = find_step(s, a + 1, to);
-	if (b == s->end)
-		return false;
-	*out = (struct kslice){ .log = s->log, .first = a + 1, .end = b };
-	return true;
-}
-
-/* What the driver logged in a slice, for one operation. */
-struct io_seen {
-	int bios;		/* trace lines of that op */
-	unsigned long bytes;	/* their sizes added up */
-	bool covers;		/* one of them covers the sector asked about */
-	int all;		/* trace lines of any op */
-	char text[300];		/* the trace lines, for lessons */
-};
-
-static void note_line(struct io_seen *io, const struct bio_line *b)
-{
-	size_t len = strlen(io->text);
-
-	if (len < sizeof(io->text) - 1)
-		snprintf(io->text + len, sizeof(io->text) - len, "%s%s sector=%llu bytes=%lu flags=0x%lx",
-			 len ? "; " : "", b->op, b->sector, b->bytes,
-			 b->flags);
-}
-
-static struct io_seen io_in(const struct kslice *s, const char *op,
-			    unsigned long long sector)
-{
-	struct io_seen io = { 0 };
-	struct bio_line b;
-
-	for (size_t i = s->first; i < s->end; i++) {
-		if (!parse_bio_line(s->log->lines[i], &b))
-			continue;
-		io.all++;
-		note_line(&io, &b);
-		if (strcmp(b.op, op))
-			continue;
-		io.bios++;
-		io.bytes += b.bytes;
-		if (b.sector <= sector && sector < b.sector + b.bytes / 512)
-			io.covers = true;
-	}
-	if (!io.all)
-		snprintf(io.text, sizeof(io.text), "no mybrd trace line");
-	return io;
-}
-
-/* The I/O between two markers; fails the test if a marker is missing. */
-static bool expect_io(struct judge *j, const char *from, const char *to,
-		      const char *op, unsigned long long sector,
-		      struct io_seen *io)
-{
-	struct kslice s;
-	bool found = step_slice(j, from, to, &s);
-
-	if (!expect_that(j, found, "the script's step markers in the kernel log",
-			 "no \"step: %s\" followed by \"step: %s\": the script stopped early",
-			 from, to))
-		return false;
-	*io = io_in(&s, op, sector);
-	return true;
-}
-
-/* op reached the driver between the markers, for a bio covering sector. */
-static bool expect_reached(struct judge *j, const char *from, const char *to,
-			   const char *op, unsigned long long sector,
-			   const char *expected)
-{
-	struct io_seen io;
-
-	return expect_io(j, from, to, op, sector, &io) &&
-	       expect_that(j, io.covers, expected, "between \"step: %s\" and \"step: %s\": %s",
-			   from, to, io.text);
-}
-
-/* Nothing of op reached the driver between the markers. */
-static bool expect_no_io(struct judge *j, const char *from, const char *to,
-			 const char *op, const char *expected)
-{
-	struct io_seen io;
-
-	return expect_io(j, from, to, op, 0, &io) &&
-	       expect_that(j, io.bios == 0, expected, "between \"step: %s\" and \"step: %s\": %s",
-			   from, to, io.text);
-}
-
-/* The block the script wrote reads back (O_DIRECT) with its checksum. */
-static bool expect_data(struct judge *j, const char *key, const char *when)
-{
-	const char *want = fact_of(j, "want_sum");
-	const char *got = fact_of(j, key);
-	char expected[160];
-	bool ok;
-
-	snprintf(expected, sizeof(expected),
-		 "%s, the block reads back from the driver as written", when);
-	judge_hint(j, "lab 02's store, mybrd_do_bvec(): the data must survive");
-	ok = expect_that(j, want && got && !strcmp(want, got), expected,
-			 "sha256 %.16s..., written %.16s...",
-			 got ? got : "(none)", want ? want : "(none)");
-	judge_hint(j, NULL);
-	return ok;
-}
 
 /* --- call traces --- */
 
@@ -290,10 +118,7 @@ static bool traces_between(struct judge *j, const char *from, const char *to,
 
 	*t = NULL;
 	*n = 0;
-	if (!expect_that(j, step_slice(j, from, to, &s),
-			 "the script's step markers in the kernel log",
-			 "no \"step: %s\" followed by \"step: %s\": the script stopped early",
-			 from, to))
+	if (!expect_step_slice(j, from, to, &s))
 		return false;
 	*n = klog_call_traces(&s, t);
 	if (*n < 0)
@@ -349,57 +174,7 @@ static void expect_no_trace(struct judge *j, const char *from, const char *to,
 	ktraces_free(t, n);
 }
 
-/* A number the script printed as key=N, or -1. */
-static long number_of(const struct judge *j, const char *key)
-{
-	const char *v = fact_of(j, key);
-	char *end;
-	long n;
-
-	if (!v || !*v)
-		return -1;
-	n = strtol(v, &end, 10);
-	return *end ? -1 : n;
-}
-
 /* --- the judges --- */
-
-/* Lab 05's, unchanged. */
-static void judge_format(struct judge *j)
-{
-	struct io_seen w, r;
-
-	expect_ok(j);
-	if (!expect_io(j, "write", "written", "WRITE", 16, &w) ||
-	    !expect_io(j, "read", "done", "READ", 16, &r))
-		return;
-	expect_that(j, w.all == 1 && w.bios == 1 && w.covers && w.bytes == 4096,
-		    "one line \"mybrd: WRITE sector=16 bytes=4096 flags=0x...\" for an O_DIRECT write of block 2",
-		    "%s", w.text);
-	expect_that(j, r.all == 1 && r.bios == 1 && r.covers && r.bytes == 4096,
-		    "one line \"mybrd: READ sector=16 bytes=4096 flags=0x...\" for an O_DIRECT read of block 2",
-		    "%s", r.text);
-	expect_data(j, "sum", "after an O_DIRECT write");
-}
-
-static void judge_drop_dirty(struct judge *j)
-{
-	struct io_seen io;
-
-	expect_ok(j);
-	expect_no_io(j, "write", "written", "WRITE",
-		     "a buffered write of block 200 (device held open) does not reach the driver");
-	if (!expect_io(j, "drop", "dropped", "WRITE", 0, &io))
-		return;
-	expect_that(j, io.all == 0,
-		    "echo 1 > drop_caches neither writes nor reads: no trace line",
-		    "%s", io.text);
-	expect_reached(j, "sync", "synced", "WRITE", 1600,
-		       "the dirty page survived drop_caches: sync writes it (WRITE at sector 1600)");
-	expect_data(j, "sum", "after drop_caches and sync");
-}
-
-/* Lab 06's. */
 
 static void judge_close(struct judge *j)
 {
@@ -449,9 +224,11 @@ static bool flush_line_in(const struct kslice *s)
 
 static void judge_flush(struct judge *j)
 {
-	long before = number_of(j, "before"), after = number_of(j, "after");
+	long before = -1, after = -1;
 	struct kslice s;
 
+	fact_number(j, "before", &before);
+	fact_number(j, "after", &after);
 	expect_ok(j);
 	judge_hint(j, "TODO 2: if write_cache, blk_queue_write_cache(disk->queue, true, false) before add_disk()");
 	expect_fact(j, "wc", "write back",
@@ -462,9 +239,7 @@ static void judge_flush(struct judge *j)
 		    "%s", fact_of(j, "before") && *fact_of(j, "before") ?
 		    fact_of(j, "before") : "no such file");
 	judge_hint(j, NULL);
-	if (!expect_that(j, step_slice(j, "fsync", "fsynced", &s),
-			 "the script's step markers in the kernel log",
-			 "the script stopped early"))
+	if (!expect_step_slice(j, "fsync", "fsynced", &s))
 		return;
 	judge_hint(j, "TODO 2: with the cache declared before add_disk(), the block layer passes flushes on");
 	expect_that(j, flush_line_in(&s),
@@ -482,14 +257,16 @@ static void judge_flush(struct judge *j)
 
 static void judge_no_flush(struct judge *j)
 {
+	long after = -1;
 	struct kslice s;
 
+	fact_number(j, "after", &after);
 	expect_ok(j);
 	judge_hint(j, "TODO 2: declare the write cache only when write_cache is set");
 	expect_fact(j, "wc", "write through",
 		    "with write_cache=0, /sys/block/mybrd/queue/write_cache says \"write through\"");
 	judge_hint(j, "TODO 4: /sys/kernel/debug/mybrd/flushes, from mybrd_flushes_get()");
-	expect_that(j, number_of(j, "after") >= 0,
+	expect_that(j, after >= 0,
 		    "a file /sys/kernel/debug/mybrd/flushes", "none");
 	judge_hint(j, NULL);
 	expect_fact(j, "after", "0",
@@ -511,7 +288,6 @@ static bool line_in(const struct kslice *s, const char *prefix)
 
 static void judge_drop_stack(struct judge *j)
 {
-	struct io_seen io;
 	struct kslice s;
 
 	expect_ok(j);
@@ -522,26 +298,17 @@ static void judge_drop_stack(struct judge *j)
 	expect_path(j, "drop", "dropped", PATHS(drop_paths), 1, NULL,
 		    "one call trace at drop_caches, for mybrd's page cache only: drop_caches_sysctl_handler > ... > invalidate_mapping_pages");
 	judge_hint(j, "lab 05: drop_caches evicts clean pages only");
-	if (expect_io(j, "drop", "dropped", "WRITE", 0, &io))
-		expect_that(j, io.bios == 0,
-			    "drop_caches writes nothing: the dirty block 100 is skipped",
-			    "%s", io.text);
+	expect_no_io(j, "drop", "dropped", "WRITE",
+		     "drop_caches writes nothing: the dirty block 100 is skipped");
 	expect_reached(j, "sync", "synced", "WRITE", 800,
 		       "sync writes the dirty page drop_caches skipped (WRITE at sector 800)");
 	expect_data(j, "sum", "after drop_caches and sync");
 }
 
-/* Holds the device open for the rest of the script. */
-#define HOLD "exec 3</dev/mybrd\n"
-
 static const struct lab_test tests[] = {
 	{
 		.name = "close_writes_in_close",
 		.behaviour = "a buffered dd write reaches the driver inside close(2): stack=1 shows the path",
-		.script = IO_SH
-			  "load_mybrd trace=1 stack=1 || exit\n"
-			  "step write\nwr /tmp/blk 3\nstep written\n"
-			  "fact sum \"$(blk_sum 3)\"\n",
 		.judge = judge_close,
 		.hint = "TODO 1: dump_stack() for bios that write data, when stack is set",
 		.skeleton_fails = true,
@@ -549,10 +316,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "fsync_writes_in_fsync",
 		.behaviour = "dd conv=fsync: the write reaches the driver inside fsync(2)",
-		.script = IO_SH
-			  "load_mybrd trace=1 stack=1 || exit\n"
-			  "step fsync\nwr /tmp/blk 3 conv=fsync\nstep fsynced\n"
-			  "fact sum \"$(blk_sum 3)\"\n",
 		.judge = judge_fsync_stack,
 		.hint = "TODO 1: dump_stack() for bios that write data, when stack is set",
 		.skeleton_fails = true,
@@ -560,12 +323,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "direct_write_in_write",
 		.behaviour = "stack=0 prints no stack; with stack=1 an O_DIRECT write shows write(2)",
-		.script = IO_SH
-			  "load_mybrd trace=1 || exit\n"
-			  "step quiet\nwr /tmp/blk 5 oflag=direct\nstep quieted\n"
-			  "echo 1 > /sys/module/mybrd/parameters/stack\n"
-			  "fact stack_param \"$(cat /sys/module/mybrd/parameters/stack)\"\n"
-			  "step loud\nwr /tmp/blk 5 oflag=direct\nrd 5 iflag=direct\nstep louded\n",
 		.judge = judge_direct_stack,
 		.hint = "TODO 1: dump_stack() only while stack is set, for every bio that writes data",
 		.skeleton_fails = true,
@@ -573,12 +330,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "write_cache_brings_flush",
 		.behaviour = "write_cache=1: fsync sends the driver a flush, counted in debugfs flushes",
-		.script = IO_SH
-			  "load_mybrd trace=1 write_cache=1 stack=1 || exit\n"
-			  "fact wc \"$(cat /sys/block/mybrd/queue/write_cache)\"\n"
-			  "fact before \"$(cat /sys/kernel/debug/mybrd/flushes 2>/dev/null)\"\n"
-			  "step fsync\nwr /tmp/blk 3 conv=fsync\nstep fsynced\n"
-			  "fact after \"$(cat /sys/kernel/debug/mybrd/flushes 2>/dev/null)\"\n",
 		.judge = judge_flush,
 		.hint = "TODO 3: count bios with REQ_PREFLUSH in dev->flushes; TODO 2 declares the cache",
 		.skeleton_fails = true,
@@ -586,11 +337,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "no_write_cache_no_flush",
 		.behaviour = "write_cache=0: fsync sends no flush, debugfs flushes stays 0",
-		.script = IO_SH
-			  "load_mybrd trace=1 || exit\n"
-			  "fact wc \"$(cat /sys/block/mybrd/queue/write_cache)\"\n"
-			  "step fsync\nwr /tmp/blk 3 conv=fsync\nstep fsynced\n"
-			  "fact after \"$(cat /sys/kernel/debug/mybrd/flushes 2>/dev/null)\"\n",
 		.judge = judge_no_flush,
 		.hint = "TODO 2: declare the write cache only when write_cache is set",
 		.skeleton_fails = true,
@@ -598,12 +344,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "drop_caches_stack",
 		.behaviour = "trace_evict=1: drop_caches shows its path to mybrd's page cache, skips the dirty page",
-		.script = IO_SH
-			  "load_mybrd trace=1 trace_evict=1 || exit\n" HOLD
-			  "rd 0\nwr /tmp/blk 100\n"
-			  "step drop\ndrop_caches\nstep dropped\n"
-			  "step sync\nsync\nstep synced\n"
-			  "fact sum \"$(blk_sum 100)\"\n",
 		.judge = judge_drop_stack,
 		.hint = "TODOs 5 and 6: a kprobe on invalidate_mapping_pages whose handler dump_stack()s for mybrd_bdev_mapping(disk->part0) only",
 		.skeleton_fails = true,
@@ -613,29 +353,10 @@ static const struct lab_test tests[] = {
 	 * solved), so it passes; a driver whose new code broke the trace or
 	 * the bio (e.g. counting flushes by ending the bio) fails it.
 	 */
-	{
-		.name = "trace_line_format",
-		.behaviour = "with trace=1 each bio gives one line: mybrd: OP sector=S bytes=B flags=0xF",
-		.script = IO_SH
-			  "load_mybrd trace=1 || exit\n"
-			  "step write\nwr /tmp/blk 2 oflag=direct\nstep written\n"
-			  "step read\nrd 2 iflag=direct\nstep done\n"
-			  "fact sum \"$(blk_sum 2)\"\n",
-		.judge = judge_format,
-		.hint = "lab 05's mybrd_trace_bio(): one line per bio, before the bio is ended",
-	},
-	{
-		.name = "drop_caches_keeps_dirty_pages",
-		.behaviour = "drop_caches neither writes nor loses a dirty page; sync writes it later",
-		.script = IO_SH
-			  "load_mybrd trace=1 || exit\n" HOLD
-			  "step write\nwr /tmp/blk 200\nstep written\n"
-			  "step drop\ndrop_caches\nstep dropped\n"
-			  "step sync\nsync\nstep synced\n"
-			  "fact sum \"$(blk_sum 200)\"\n",
-		.judge = judge_drop_dirty,
-		.hint = "lab 05's mybrd_trace_bio(); drop_caches only evicts clean pages, it never writes",
-	},
+	TEST_TRACE_LINE_FORMAT("lab 05's mybrd_trace_bio(): one line per bio, before the bio is ended",
+			       false),
+	TEST_DROP_CACHES_KEEPS_DIRTY_PAGES("lab 05's mybrd_trace_bio(); drop_caches only evicts clean pages, it never writes",
+					   false),
 };
 
 static const struct lab lab06 = {

@@ -10,3 +10,5 @@
 . /check/registration.sh
 # shellcheck source=data.sh
 . /check/data.sh
+# shellcheck source=biotrace.sh
+. /check/biotrace.sh

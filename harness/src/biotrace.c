@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The bio trace, judged: see biotrace.h. Written once for labs 05 and 06,
+ * with the judges of the two tests they share.
+ */
+#include "biotrace.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* The sha256 of no bytes at all: what block_sum prints if dd read nothing. */
+#define SHA256_OF_NOTHING \
+	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+bool parse_bio_line(const char *line, struct bio_line *b)
+{
+	char end;
+
+	return sscanf(line, "mybrd: %15s sector=%llu bytes=%lu flags=0x%lx%c",
+		      b->op, &b->sector, &b->bytes, &b->flags, &end) == 4;
+}
+
+/* Index of the line "step: <name>" in s at or after from, or s->end. */
+static size_t find_step(const struct kslice *s, size_t from, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (size_t i = from; i < s->end; i++) {
+		const char *l = s->log->lines[i];
+
+		if (!strncmp(l, "step: ", 6) && !strncmp(l + 6, name, len) &&
+		    l[6 + len] == '\0')
+			return i;
+	}
+	return s->end;
+}
+
+bool step_slice(const struct judge *j, const char *from, const char *to,
+		struct kslice *out)
+{
+	const struct kslice *s = &j->result->dmesg;
+	size_t a, b;
+
+	if (!s->log)
+		return false;
+	a = find_step(s, s->first, from);
+	if (a == s->end)
+		return false;
+	b = find_step(s, a + 1, to);
+	if (b == s->end)
+		return false;
+	*out = (struct kslice){ .log = s->log, .first = a + 1, .end = b };
+	return true;
+}
+
+bool expect_step_slice(struct judge *j, const char *from, const char *to,
+		       struct kslice *out)
+{
+	return expect_that(j, step_slice(j, from, to, out),
+			   "the test's step markers in the kernel log",
+			   "no \"step: %s\" followed by \"step: %s\": the test stopped early",
+			   from, to);
+}
+
+/* Appends the line to io->text while it fits, for the lesson. */
+static void note_line(struct io_seen *io, const struct bio_line *b)
+{
+	size_t len = strlen(io->text);
+
+	if (len < sizeof(io->text) - 1)
+		snprintf(io->text + len, sizeof(io->text) - len,
+			 "%s%s sector=%llu bytes=%lu flags=0x%lx",
+			 len ? "; " : "", b->op, b->sector, b->bytes,
+			 b->flags);
+}
+
+struct io_seen io_in(const struct kslice *s, const char *op,
+		     unsigned long long sector)
+{
+	struct io_seen io = { 0 };
+	struct bio_line b;
+
+	for (size_t i = s->first; i < s->end; i++) {
+		if (!parse_bio_line(s->log->lines[i], &b))
+			continue;
+		io.all++;
+		note_line(&io, &b);
+		if (strcmp(b.op, op))
+			continue;
+		io.bios++;
+		io.bytes += b.bytes;
+		if (b.sector <= sector && sector < b.sector + b.bytes / 512)
+			io.covers = true;
+	}
+	if (!io.all)
+		snprintf(io.text, sizeof(io.text), "no mybrd trace line");
+	return io;
+}
+
+bool expect_io(struct judge *j, const char *from, const char *to,
+	       const char *op, unsigned long long sector, struct io_seen *io)
+{
+	struct kslice s;
+
+	if (!expect_step_slice(j, from, to, &s))
+		return false;
+	*io = io_in(&s, op, sector);
+	return true;
+}
+
+bool expect_reached(struct judge *j, const char *from, const char *to,
+		    const char *op, unsigned long long sector,
+		    const char *expected)
+{
+	struct io_seen io;
+
+	return expect_io(j, from, to, op, sector, &io) &&
+	       expect_that(j, io.covers, expected, "between \"step: %s\" and \"step: %s\": %s",
+			   from, to, io.text);
+}
+
+bool expect_no_io(struct judge *j, const char *from, const char *to,
+		  const char *op, const char *expected)
+{
+	struct io_seen io;
+
+	return expect_io(j, from, to, op, 0, &io) &&
+	       expect_that(j, io.bios == 0, expected, "between \"step: %s\" and \"step: %s\": %s",
+			   from, to, io.text);
+}
+
+/* Why the checksums want and got differ, in words: they mean nothing to read. */
+static const char *sum_mismatch(const char *want, const char *got)
+{
+	if (!want || !*want)
+		return "the test printed no checksum of the data it wrote";
+	if (!got || !*got)
+		return "the test stopped before reading the data back";
+	if (!strcmp(got, SHA256_OF_NOTHING))
+		return "the read returned no data";
+	return "the data reads back with other bytes than were written";
+}
+
+bool expect_same_sum(struct judge *j, const char *want_key,
+		     const char *got_key, const char *expected)
+{
+	const char *want = fact_of(j, want_key);
+	const char *got = fact_of(j, got_key);
+
+	return expect_that(j, want && got && !strcmp(want, got), expected,
+			   "%s", sum_mismatch(want, got));
+}
+
+bool expect_data(struct judge *j, const char *key, const char *when)
+{
+	char expected[160];
+	bool ok;
+
+	snprintf(expected, sizeof(expected),
+		 "%s, the block reads back from the driver as written", when);
+	judge_hint(j, "lab 02's store, mybrd_do_bvec(): the data must survive");
+	ok = expect_same_sum(j, "want_sum", key, expected);
+	judge_hint(j, NULL);
+	return ok;
+}
+
+/* One O_DIRECT write and one read of block 2: one line each, exact. */
+void judge_trace_line_format(struct judge *j)
+{
+	struct io_seen w, r;
+
+	expect_ok(j);
+	if (!expect_io(j, "write", "written", "WRITE", 16, &w) ||
+	    !expect_io(j, "read", "done", "READ", 16, &r))
+		return;
+	expect_that(j, w.all == 1 && w.bios == 1 && w.covers && w.bytes == 4096,
+		    "one line \"mybrd: WRITE sector=16 bytes=4096 flags=0x...\" for an O_DIRECT write of block 2",
+		    "%s", w.text);
+	expect_that(j, r.all == 1 && r.bios == 1 && r.covers && r.bytes == 4096,
+		    "one line \"mybrd: READ sector=16 bytes=4096 flags=0x...\" for an O_DIRECT read of block 2",
+		    "%s", r.text);
+	expect_data(j, "sum", "after an O_DIRECT write");
+}
+
+/* A dirty page outlives drop_caches untouched and reaches the disk at sync. */
+void judge_drop_caches_keeps_dirty_pages(struct judge *j)
+{
+	struct io_seen io;
+
+	expect_ok(j);
+	expect_no_io(j, "write", "written", "WRITE",
+		     "a buffered write of block 200 (device held open) does not reach the driver");
+	if (!expect_io(j, "drop", "dropped", "WRITE", 0, &io))
+		return;
+	expect_that(j, io.all == 0,
+		    "echo 1 > drop_caches neither writes nor reads: no trace line",
+		    "%s", io.text);
+	expect_reached(j, "sync", "synced", "WRITE", 1600,
+		       "the dirty page survived drop_caches: sync writes it (WRITE at sector 1600)");
+	expect_data(j, "sum", "after drop_caches and sync");
+}

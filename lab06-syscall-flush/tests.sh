@@ -1,0 +1,67 @@
+# shellcheck shell=dash
+# lab06-syscall-flush's tests, run in the VM: one function per test, named
+# after it (check.c declares each test and judges what it prints). In make
+# console-lab6, type a test's name to run it. Helpers: harness/guest/
+# (biotrace.sh: the step markers, the dd wrappers, and lab 05's
+# trace_line_format and drop_caches_keeps_dirty_pages).
+# shellcheck source=../harness/guest/lib.sh
+. /check/lib.sh
+
+close_writes_in_close() {
+	load_traced stack=1
+	between_steps write written write_block 3
+	fact sum "$(block_sum 3)"
+}
+
+fsync_writes_in_fsync() {
+	load_traced stack=1
+	between_steps fsync fsynced write_block 3 conv=fsync
+	fact sum "$(block_sum 3)"
+}
+
+direct_write_in_write() {
+	local p=/sys/module/mybrd/parameters/stack
+
+	load_traced
+	between_steps quiet quieted write_block 5 oflag=direct
+	echo 1 > $p
+	fact stack_param "$(cat $p)"
+	trace_step loud
+	write_block 5 oflag=direct
+	read_block 5 iflag=direct
+	trace_step louded
+}
+
+# The driver's flush count in debugfs (empty without the file).
+mybrd_flushes() {
+	cat /sys/kernel/debug/mybrd/flushes 2>/dev/null
+}
+
+# The write cache mode the queue declares: "write back" or "write through".
+write_cache_mode() {
+	cat /sys/block/mybrd/queue/write_cache
+}
+
+write_cache_brings_flush() {
+	load_traced write_cache=1 stack=1
+	fact wc "$(write_cache_mode)"
+	fact before "$(mybrd_flushes)"
+	between_steps fsync fsynced write_block 3 conv=fsync
+	fact after "$(mybrd_flushes)"
+}
+
+no_write_cache_no_flush() {
+	load_traced
+	fact wc "$(write_cache_mode)"
+	between_steps fsync fsynced write_block 3 conv=fsync
+	fact after "$(mybrd_flushes)"
+}
+
+drop_caches_stack() {
+	load_traced_and_held trace_evict=1
+	read_block 0
+	write_block 100
+	between_steps drop dropped drop_caches
+	between_steps sync synced sync
+	fact sum "$(block_sum 100)"
+}
