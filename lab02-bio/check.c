@@ -7,115 +7,29 @@
  * ext4 works on it; /sys/block/mybrd/stat counts its I/O. Lab 01's
  * registration still holds.
  *
- * Each test is a shell fragment run in the VM (with LIB's helpers) and a
- * judge of the "key=value" facts it printed, its status and its dmesg.
+ * Each test is a shell function of tests.sh run in the VM (helpers from
+ * harness/guest/) and a judge of the "key=value" facts it printed, its
+ * status and its dmesg; judge_data.h judges the data helpers' facts.
  */
 #include "lab.h"
+#include "judge_data.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-/*
- * Shell helpers for the fragments (the harness has no per-lab library yet):
- *   run KEY CMD...       runs CMD: KEY=ok, or KEY=failed: <its error>
- *   same KEY EXP GOT [BASE]  KEY=yes if the files are equal, else where
- *                        they first differ (BASE: the byte on the disk
- *                        where GOT starts, to name the sector)
- *   rnd FILE BYTES       random data
- *   put KEY SRC OFF [direct]  writes SRC at byte OFF of /dev/mybrd (one
- *                        write(2), O_DIRECT if asked) and of the expected
- *                        image /tmp/exp
- *   (O_DIRECT needs a buffer aligned to 512 bytes. busybox dd mmaps buffers
- *   of 4 KiB and more, mallocs smaller ones, and when O_DIRECT then fails
- *   with EINVAL, silently retries without it. So small direct I/O here is
- *   bs=4096 count=N iflag=count_bytes: one N-byte read or write through a
- *   page-aligned buffer.)
- *   get KEY OFF LEN [direct]  reads LEN bytes at OFF of /dev/mybrd and
- *                        compares them with /tmp/exp: KEY_read, KEY
- *   nr_pages             the driver's debugfs page count
- *   free_kb              free memory: MemFree plus the per-CPU free lists
- */
-#define LIB \
-	"run() {\n" \
-	"	k=$1; shift\n" \
-	"	if out=$(\"$@\" 2>&1); then fact \"$k\" ok\n" \
-	"	else fact \"$k\" \"failed: $(echo \"$out\" | grep -v ' records ' | tail -n 1)\"; fi\n" \
-	"}\n" \
-	"same() {\n" \
-	"	if cmp -s \"$2\" \"$3\"; then fact \"$1\" yes; return; fi\n" \
-	"	b=${4:-0}\n" \
-	"	set -- \"$1\" $(cmp -l \"$2\" \"$3\" 2>/dev/null | head -n 1)\n" \
-	"	if [ -z \"$2\" ]; then fact \"$1\" \"no: the lengths differ\"; return; fi\n" \
-	"	at=$((b + $2 - 1))\n" \
-	"	fact \"$1\" \"no: byte $at (sector $((at / 512))) reads $(printf %02x 0$4), expected $(printf %02x 0$3)\"\n" \
-	"}\n" \
-	"rnd() { dd if=/dev/urandom of=\"$1\" bs=\"$2\" count=1 2>/dev/null; }\n" \
-	"bsz() { echo $(($1 < 4096 ? 4096 : $1)); }\n" \
-	"put() {\n" \
-	"	n=$(stat -c %s \"$2\")\n" \
-	"	dd if=\"$2\" of=/tmp/exp bs=\"$n\" count=1 seek=\"$3\" oflag=seek_bytes conv=notrunc 2>/dev/null\n" \
-	"	run \"$1\" dd if=\"$2\" of=/dev/mybrd bs=$(bsz $n) count=\"$n\" iflag=count_bytes seek=\"$3\" oflag=seek_bytes${4:+,$4}\n" \
-	"}\n" \
-	"get() {\n" \
-	"	dd if=/tmp/exp of=\"/tmp/$1.exp\" bs=\"$3\" count=1 skip=\"$2\" iflag=skip_bytes 2>/dev/null\n" \
-	"	rm -f \"/tmp/$1\"\n" \
-	"	run \"$1_read\" dd if=/dev/mybrd of=\"/tmp/$1\" bs=$(bsz $3) count=\"$3\" skip=\"$2\" iflag=skip_bytes,count_bytes${4:+,$4}\n" \
-	"	same \"$1\" \"/tmp/$1.exp\" \"/tmp/$1\" \"$2\"\n" \
-	"}\n" \
-	"nr_pages() { cat /sys/kernel/debug/mybrd/nr_pages 2>/dev/null || echo none; }\n" \
-	"free_kb() {\n" \
-	"	awk '/^MemFree:/ { f = $2 } / count: / { p += $2 }\n" \
-	"	     END { print f + p * 4 }' /proc/meminfo /proc/zoneinfo\n" \
-	"}\n" \
-	"zeros() { dd if=/dev/zero of=/tmp/exp bs=4096 count=\"$1\" 2>/dev/null; }\n"
 
 static const char *const HINT_STORE =
 	"TODO 1 stores a page on first write (mybrd_insert_page()) and finds "
 	"it again (mybrd_lookup_page()); TODO 2 copies each chunk; TODO 4 "
 	"ends the bio with BLK_STS_OK once every segment is done";
 
-static long number(const char *s)
-{
-	return is_number(s) ? strtol(s, NULL, 10) : -1;
-}
-
 /*
- * A step run with run(): expects "ok". An I/O error is the skeleton's
- * state: say where it comes from.
+ * Where a step's I/O error comes from: mybrd_do_bio() failing a bio
+ * (judge_data.c's expect_step() gives it).
  */
-static bool expect_step(struct judge *j, const char *key, const char *what)
-{
-	const char *v = fact_of(j, key);
-	char expected[256];
-
-	if (v && strstr(v, "Input/output error"))
-		judge_hint(j, "I/O errors come from mybrd_do_bio(): TODO 4 must "
-			   "go on past a segment that worked (a write also fails "
-			   "while mybrd_insert_page(), TODO 1, returns NULL)");
-	snprintf(expected, sizeof(expected), "%s succeeds", what);
-	return expect_fact(j, key, "ok", expected);
-}
-
-/* A comparison made with same() or get(): expects "yes". */
-static bool expect_same(struct judge *j, const char *key, const char *what)
-{
-	return expect_fact(j, key, "yes", what);
-}
-
-/* get KEY ...: the read succeeded and returned what was written. */
-static bool expect_read(struct judge *j, const char *key, const char *what)
-{
-	char read_key[64], expected[256];
-
-	snprintf(read_key, sizeof(read_key), "%s_read", key);
-	snprintf(expected, sizeof(expected), "the read of %s", what);
-	if (!expect_step(j, read_key, expected))
-		return false;
-	snprintf(expected, sizeof(expected), "%s reads back what was written",
-		 what);
-	return expect_same(j, key, expected);
-}
+static const char *const HINT_IO_ERROR =
+	"I/O errors come from mybrd_do_bio(): TODO 4 must "
+	"go on past a segment that worked (a write also fails "
+	"while mybrd_insert_page(), TODO 1, returns NULL)";
 
 /* --- lab 01's behaviour, still required ------------------------------ */
 
@@ -259,16 +173,6 @@ static void judge_zeros(struct judge *j)
 	expect_number(j, "nr_pages", 2, "nr_pages is 2: pages 0 and 5");
 }
 
-/* A step run with run() that must fail. */
-static bool expect_failed(struct judge *j, const char *key,
-			  const char *expected)
-{
-	const char *v = fact_of(j, key);
-
-	return expect_that(j, v && !strncmp(v, "failed", 6), expected,
-			   "%s=%s", key, v ? v : "(not printed)");
-}
-
 static void judge_end(struct judge *j)
 {
 	expect_ok(j);
@@ -325,20 +229,21 @@ static void judge_lazy(struct judge *j)
 
 static void judge_memory(struct judge *j)
 {
-	long used = number(fact_of(j, "used_kb"));
-	long leaked = number(fact_of(j, "leaked_kb"));
+	long used = -1, leaked = -1;
+	bool measured = fact_number(j, "used_kb", &used) &&
+			fact_number(j, "leaked_kb", &leaked);
 
 	expect_ok(j);
 	expect_step(j, "w_32m", "an O_DIRECT write of 32 MiB");
 	judge_hint(j, "TODO 1: count each page you store in dev->nr_pages");
 	expect_number(j, "nr_pages", 8192, "nr_pages is 8192 after 32 MiB");
 	judge_hint(j, NULL);
-	expect_that(j, used >= 30 * 1024,
+	expect_that(j, measured && used >= 30 * 1024,
 		    "free memory drops by about 32 MiB while the disk holds "
 		    "32 MiB of data",
 		    "it dropped by %ld KiB", used);
 	expect_fact(j, "rmmod", "ok", "rmmod mybrd succeeds");
-	expect_that(j, leaked <= LEAK_TOLERANCE_KB,
+	expect_that(j, measured && leaked <= LEAK_TOLERANCE_KB,
 		    "after rmmod, free memory is back to within 4 MiB of its "
 		    "value before insmod",
 		    "%ld KiB are still missing (the store is %ld KiB)", leaked,
@@ -347,6 +252,9 @@ static void judge_memory(struct judge *j)
 
 static void judge_from_driver(struct judge *j)
 {
+	const char *counted = fact_of(j, "sectors_read_after_drop");
+	long sectors = -1;
+
 	expect_ok(j);
 	expect_step(j, "w_fsync", "writing 1 MiB with dd conv=fsync while "
 		    "the device is held open");
@@ -358,10 +266,11 @@ static void judge_from_driver(struct judge *j)
 		    "from the driver) is still what was written");
 	judge_hint(j, "TODO 5: bio_start_io_acct()/bio_end_io_acct() make "
 		   "/sys/block/mybrd/stat count the reads");
-	expect_that(j, number(fact_of(j, "sectors_read_after_drop")) >= 2048,
+	fact_number(j, "sectors_read_after_drop", &sectors);
+	expect_that(j, sectors >= 2048,
 		    "after drop_caches, reading 1 MiB reaches the driver: "
 		    "/sys/block/mybrd/stat counts >= 2048 more sectors read",
-		    "it counted %s", fact_of(j, "sectors_read_after_drop"));
+		    "it counted %s", counted ? counted : "nothing");
 }
 
 static void judge_stat(struct judge *j)
@@ -419,15 +328,6 @@ static void judge_ext4(struct judge *j)
 
 /* --- the tests -------------------------------------------------------- */
 
-#define REFUSE(name, size) \
-	"insmod /check/mybrd.ko size_mb=" size " 2>/dev/null\n" \
-	"fact rc_" name " $?\n" \
-	"if [ -z \"$(mybrd_major)\" ] && [ ! -e /sys/block/mybrd ]; then\n" \
-	"  fact left_" name " nothing\n" \
-	"else fact left_" name " something; fi\n" \
-	"[ -d /sys/module/mybrd ] && rmmod mybrd\n" \
-	"true\n"
-
 static const struct lab_test tests[] = {
 	{
 		/* Lab 01's; the skeleton passes. A driver fails it that
@@ -436,7 +336,6 @@ static const struct lab_test tests[] = {
 		 */
 		.name = "loads_cleanly",
 		.behaviour = "insmod mybrd.ko succeeds with no oops, BUG or WARNING",
-		.script = "load_mybrd\n",
 		.hint = "insmod's error and dmesg say what failed: add_disk() "
 			"already reads the disk (partition scan) through "
 			"mybrd_submit_bio()",
@@ -448,11 +347,6 @@ static const struct lab_test tests[] = {
 		 */
 		.name = "registers_disk",
 		.behaviour = "the major, /dev/mybrd (4 MiB) and debugfs nr_pages = 0 after insmod",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "registration_facts\n"
-			  "fact size \"$(cat /sys/block/mybrd/size 2>/dev/null)\"\n"
-			  "fact nr_pages \"$(nr_pages)\"\n",
 		.judge = judge_registered,
 		.hint = "lab 01's code is given: compare with its solution",
 	},
@@ -462,8 +356,6 @@ static const struct lab_test tests[] = {
 		 */
 		.name = "rejects_invalid_sizes",
 		.behaviour = "size_mb=0, -1 and 1048576 are refused, leaving nothing registered",
-		.script = REFUSE("zero", "0") REFUSE("negative", "-1")
-			  REFUSE("huge", "1048576"),
 		.judge = judge_refused,
 		.hint = "mybrd_check_size() must run before anything is registered",
 	},
@@ -474,12 +366,6 @@ static const struct lab_test tests[] = {
 		 */
 		.name = "rmmod_removes_everything",
 		.behaviour = "rmmod removes the disk, the major and the debugfs directory; insmod works again",
-		.script = "load_mybrd || exit\n"
-			  "registration_facts | sed 's/^/loaded_/'\n"
-			  "rmmod mybrd; fact rmmod_rc $?\n"
-			  "registration_facts\n"
-			  "[ -d /sys/kernel/debug/mybrd ] && fact debugfs yes || fact debugfs no\n"
-			  "load_mybrd; fact reload_rc $?\n",
 		.judge = judge_rmmod,
 		.hint = "mybrd_exit(): del_gendisk(), put_disk(), free the store, "
 			"debugfs_remove(), unregister_blkdev()",
@@ -487,16 +373,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "whole_disk_round_trip",
 		.behaviour = "8 MiB of random data written over the whole disk reads back the same",
-		.script = LIB
-			  "load_mybrd size_mb=8 || exit\n"
-			  "dd if=/dev/urandom of=/tmp/data bs=1M count=8 2>/dev/null\n"
-			  "run write dd if=/tmp/data of=/dev/mybrd bs=1M\n"
-			  "run read dd if=/dev/mybrd of=/tmp/got bs=1M\n"
-			  "same buffered /tmp/data /tmp/got\n"
-			  "rm -f /tmp/got\n"
-			  "run read_direct dd if=/dev/mybrd of=/tmp/got bs=1M iflag=direct\n"
-			  "same direct /tmp/data /tmp/got\n"
-			  "fact nr_pages \"$(nr_pages)\"\n",
 		.judge = judge_whole_disk,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -504,19 +380,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "odd_sector_io",
 		.behaviour = "512-byte writes at odd sectors, O_DIRECT and buffered, read back at the right place",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "zeros 16\n"
-			  "rnd /tmp/a 512; rnd /tmp/b 512; rnd /tmp/c 512; rnd /tmp/d 1024\n"
-			  "put w_direct_7 /tmp/a $((7 * 512)) direct\n"
-			  "put w_direct_9 /tmp/b $((9 * 512)) direct\n"
-			  "put w_buffered_3 /tmp/c $((3 * 512))\n"
-			  "put w_buffered_13 /tmp/d $((13 * 512))\n"
-			  "get r_direct_7 $((7 * 512)) 512 direct\n"
-			  "get r_direct_9 $((9 * 512)) 512 direct\n"
-			  "get r_direct_3 $((3 * 512)) 512 direct\n"
-			  "get r_direct_13 $((13 * 512)) 1024 direct\n"
-			  "get r_buffered 0 65536\n",
 		.judge = judge_odd_sectors,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -524,19 +387,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "page_crossing_io",
 		.behaviour = "I/O that runs from one store page into the next reads back the same",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "zeros 16\n"
-			  "rnd /tmp/a 4096; rnd /tmp/b 8192; rnd /tmp/c 2048\n"
-			  "put w_direct_4k_at_7 /tmp/a $((7 * 512)) direct\n"
-			  "put w_direct_8k_at_21 /tmp/b $((21 * 512)) direct\n"
-			  "put w_buffered_2k_at_46 /tmp/c $((46 * 512))\n"
-			  "get r_direct_4k_at_7 $((7 * 512)) 4096 direct\n"
-			  "get r_direct_8k_at_21 $((21 * 512)) 8192 direct\n"
-			  "get r_direct_2k_at_46 $((46 * 512)) 2048 direct\n"
-			  "dd if=/tmp/exp of=/tmp/all.exp bs=65536 count=1 2>/dev/null\n"
-			  "run r_direct_all_read dd if=/dev/mybrd of=/tmp/all bs=16384 count=4 iflag=direct\n"
-			  "same r_direct_all /tmp/all.exp /tmp/all\n",
 		.judge = judge_crossing,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -544,18 +394,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "unwritten_sectors_read_zero",
 		.behaviour = "sectors never written read as zeros, in a written page and in a hole",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "zeros 1024\n"
-			  "rnd /tmp/a 512; rnd /tmp/b 4096\n"
-			  "put w_sector_7 /tmp/a $((7 * 512)) direct\n"
-			  "put w_page_5 /tmp/b $((5 * 4096)) direct\n"
-			  "get r_page_0 0 4096 direct\n"
-			  "dd if=/tmp/exp of=/tmp/r56.exp bs=4096 count=2 skip=5 2>/dev/null\n"
-			  "run r_pages_5_6_read dd if=/dev/mybrd of=/tmp/r56 bs=4096 count=2 skip=5 iflag=direct\n"
-			  "same r_pages_5_6 /tmp/r56.exp /tmp/r56 $((5 * 4096))\n"
-			  "get r_all 0 4194304\n"
-			  "fact nr_pages \"$(nr_pages)\"\n",
 		.judge = judge_zeros,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -563,19 +401,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "io_at_end_of_disk",
 		.behaviour = "the last sectors work; I/O past the end fails with an error, no oops",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "zeros 1024\n"
-			  "rnd /tmp/a 512; rnd /tmp/b 4096\n"
-			  "put w_last_sector /tmp/a $((8191 * 512)) direct\n"
-			  "get r_last_sector $((8191 * 512)) 512 direct\n"
-			  "put w_last_page /tmp/b $((8184 * 512))\n"
-			  "get r_last_page $((8184 * 512)) 4096 direct\n"
-			  "run w_beyond_direct dd if=/tmp/a of=/dev/mybrd bs=4096 count=512 iflag=count_bytes seek=$((8192 * 512)) oflag=seek_bytes,direct\n"
-			  "run w_beyond dd if=/tmp/a of=/dev/mybrd bs=512 seek=8192 count=1\n"
-			  "dd if=/dev/mybrd of=/tmp/x bs=4096 count=512 skip=$((8192 * 512)) iflag=direct,skip_bytes,count_bytes 2>/dev/null\n"
-			  "fact r_beyond_bytes \"$(stat -c %s /tmp/x)\"\n"
-			  "get r_after $((8184 * 512)) 4096 direct\n",
 		.judge = judge_end,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -583,17 +408,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "pages_allocated_on_write",
 		.behaviour = "nr_pages grows with the data written, not with the capacity or with reads",
-		.script = LIB
-			  "load_mybrd size_mb=64 || exit\n"
-			  "fact loaded \"$(nr_pages)\"\n"
-			  "run w_1m dd if=/dev/urandom of=/dev/mybrd bs=64k count=16 seek=128 oflag=direct\n"
-			  "fact after_1m \"$(nr_pages)\"\n"
-			  "run w_again dd if=/dev/urandom of=/dev/mybrd bs=64k count=16 seek=128 oflag=direct\n"
-			  "fact after_rewrite \"$(nr_pages)\"\n"
-			  "run r_all dd if=/dev/mybrd of=/dev/null bs=1M\n"
-			  "fact after_read \"$(nr_pages)\"\n"
-			  "run w_sector dd if=/dev/urandom of=/dev/mybrd bs=4096 count=512 iflag=count_bytes seek=512 oflag=seek_bytes,direct\n"
-			  "fact after_sector \"$(nr_pages)\"\n",
 		.judge = judge_lazy,
 		.hint = "TODO 1: mybrd_insert_page() allocates; TODO 2's reads only look up",
 		.skeleton_fails = true,
@@ -601,18 +415,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "unload_frees_memory",
 		.behaviour = "32 MiB written use 32 MiB of RAM; rmmod gives it back",
-		.script = LIB
-			  "echo 3 > /proc/sys/vm/drop_caches\n"
-			  "before=$(free_kb)\n"
-			  "load_mybrd size_mb=64 || exit\n"
-			  "run w_32m dd if=/dev/zero of=/dev/mybrd bs=1M count=32 oflag=direct\n"
-			  "fact nr_pages \"$(nr_pages)\"\n"
-			  "loaded=$(free_kb)\n"
-			  "run rmmod rmmod mybrd\n"
-			  "echo 3 > /proc/sys/vm/drop_caches\n"
-			  "after=$(free_kb)\n"
-			  "fact used_kb $((before - loaded))\n"
-			  "fact leaked_kb $((before - after))\n",
 		.judge = judge_memory,
 		.hint = "TODO 6: mybrd_free_store() frees every page (xa_for_each(), "
 			"__free_page()) and the xarray (xa_destroy())",
@@ -621,23 +423,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "reads_come_from_driver",
 		.behaviour = "with the device held open and the page cache dropped, reads reach the driver and return the data",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "exec 3</dev/mybrd\n"
-			  "dd if=/dev/urandom of=/tmp/data bs=64k count=16 2>/dev/null\n"
-			  "rd() { set -- $(cat /sys/block/mybrd/stat); echo $3; }\n"
-			  "run w_fsync dd if=/tmp/data of=/dev/mybrd bs=64k conv=fsync\n"
-			  "r0=$(rd)\n"
-			  "run r_cached dd if=/dev/mybrd of=/tmp/r1 bs=64k count=16\n"
-			  "r1=$(rd)\n"
-			  "echo 1 > /proc/sys/vm/drop_caches\n"
-			  "run r_dropped dd if=/dev/mybrd of=/tmp/r2 bs=64k count=16\n"
-			  "r2=$(rd)\n"
-			  "same cached /tmp/data /tmp/r1\n"
-			  "same dropped /tmp/data /tmp/r2\n"
-			  "fact sectors_read_from_cache $((r1 - r0))\n"
-			  "fact sectors_read_after_drop $((r2 - r1))\n"
-			  "exec 3<&-\n",
 		.judge = judge_from_driver,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -645,15 +430,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "stat_counts_io",
 		.behaviour = "/sys/block/mybrd/stat counts the bios read and written, and their sectors",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "set -- $(cat /sys/block/mybrd/stat); r=$1 rs=$3 w=$5 ws=$7\n"
-			  "run w dd if=/dev/zero of=/dev/mybrd bs=64k count=16 oflag=direct\n"
-			  "run r dd if=/dev/mybrd of=/dev/null bs=64k count=16 iflag=direct\n"
-			  "set -- $(cat /sys/block/mybrd/stat)\n"
-			  "fact reads $(($1 - r)); fact read_sectors $(($3 - rs))\n"
-			  "fact writes $(($5 - w)); fact write_sectors $(($7 - ws))\n"
-			  "fact in_flight $9\n",
 		.judge = judge_stat,
 		.hint = "TODO 5: bio_start_io_acct() before the I/O, "
 			"bio_end_io_acct() after it, before bio_endio()",
@@ -662,21 +438,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "partition_table_is_read",
 		.behaviour = "a partition table written to the disk is read; I/O to the partition lands at its offset",
-		.script = LIB
-			  "load_mybrd || exit\n"
-			  "dd if=/dev/zero of=/tmp/mbr bs=512 count=1 2>/dev/null\n"
-			  "# one Linux (0x83) partition: sectors 2048 to 6143\n"
-			  "printf '\\000\\000\\000\\000\\203\\000\\000\\000\\000\\010\\000\\000\\000\\020\\000\\000' |\n"
-			  "  dd of=/tmp/mbr bs=1 seek=446 conv=notrunc 2>/dev/null\n"
-			  "printf '\\125\\252' | dd of=/tmp/mbr bs=1 seek=510 conv=notrunc 2>/dev/null\n"
-			  "run w_mbr dd if=/tmp/mbr of=/dev/mybrd bs=4096 count=512 iflag=count_bytes oflag=direct\n"
-			  "run rereadpt blockdev --rereadpt /dev/mybrd\n"
-			  "fact part \"$(cat /sys/block/mybrd/mybrd1/start 2>/dev/null) $(cat /sys/block/mybrd/mybrd1/size 2>/dev/null)\"\n"
-			  "if [ -b /dev/mybrd1 ]; then fact part_node yes; else fact part_node no; fi\n"
-			  "rnd /tmp/a 4096\n"
-			  "run w_part dd if=/tmp/a of=/dev/mybrd1 bs=4096 count=1 oflag=direct\n"
-			  "run r_disk dd if=/dev/mybrd of=/tmp/r bs=4096 count=1 skip=$((2048 * 512)) iflag=direct,skip_bytes\n"
-			  "same part_data /tmp/a /tmp/r $((2048 * 512))\n",
 		.judge = judge_partition,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -684,23 +445,6 @@ static const struct lab_test tests[] = {
 	{
 		.name = "ext4_round_trip",
 		.behaviour = "mkfs.ext4, mount, write files, umount, e2fsck clean, mount again: the files are intact",
-		.script = LIB
-			  "if load_kmod crc32c_generic && load_kmod ext4; then fact kmods ok\n"
-			  "else fact kmods failed; exit 1; fi\n"
-			  "load_mybrd size_mb=32 || exit\n"
-			  "mkdir -p /tmp/mnt\n"
-			  "dd if=/dev/urandom of=/tmp/data bs=64k count=32 2>/dev/null\n"
-			  "run mkfs mkfs.ext4 -q -F /dev/mybrd\n"
-			  "run mount1 mount -t ext4 /dev/mybrd /tmp/mnt\n"
-			  "files() { mkdir /tmp/mnt/dir && cp /tmp/data /tmp/mnt/dir/data && echo hello > /tmp/mnt/hello; }\n"
-			  "run files files\n"
-			  "run umount1 umount /tmp/mnt\n"
-			  "run fsck e2fsck -fn /dev/mybrd\n"
-			  "run mount2 mount -t ext4 -o ro /dev/mybrd /tmp/mnt\n"
-			  "same data /tmp/data /tmp/mnt/dir/data\n"
-			  "fact hello \"$(cat /tmp/mnt/hello 2>/dev/null)\"\n"
-			  "umount /tmp/mnt 2>/dev/null\n"
-			  "true\n",
 		.judge = judge_ext4,
 		.hint = HINT_STORE,
 		.skeleton_fails = true,
@@ -719,5 +463,6 @@ static const struct lab lab02 = {
 
 int main(int argc, char **argv)
 {
+	judge_data_io_error_hint(HINT_IO_ERROR);
 	return lab_main(&lab02, argc, argv);
 }

@@ -10,5 +10,7 @@
 . /check/registration.sh
 # shellcheck source=data.sh
 . /check/data.sh
+# shellcheck source=disk.sh
+. /check/disk.sh
 # shellcheck source=biotrace.sh
 . /check/biotrace.sh
