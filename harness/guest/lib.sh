@@ -14,3 +14,5 @@
 . /check/disk.sh
 # shellcheck source=biotrace.sh
 . /check/biotrace.sh
+# shellcheck source=mq.sh
+. /check/mq.sh

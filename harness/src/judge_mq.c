@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Assertions the blk-mq labs share (judge_mq.h): written once so that
+ * lab03-request and lab04-mq say the same thing about the same failure.
+ */
+#include "judge_mq.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+bool expect_loaded(struct judge *j, const char *load_hint)
+{
+	bool ok;
+
+	judge_hint(j, load_hint);
+	ok = expect_fact(j, "insmod_rc", "0",
+			 "insmod mybrd.ko succeeds (with this test's parameters)");
+	judge_hint(j, NULL);
+	return ok;
+}
+
+bool expect_io(struct judge *j)
+{
+	const char *failed = fact_of(j, "io_failed");
+
+	return expect_that(j, !failed, "every dd of the test succeeds",
+			   "%s", failed ? failed : "");
+}
+
+bool expect_ran(struct judge *j, const char *load_hint)
+{
+	return expect_loaded(j, load_hint) && expect_io(j) && expect_ok(j);
+}
+
+bool expect_unloaded(struct judge *j)
+{
+	return expect_fact(j, "rmmod_rc", "0", "rmmod mybrd exits 0") &&
+	       expect_fact(j, "disk", "no", "after rmmod, no /sys/block/mybrd") &&
+	       expect_fact(j, "debugfs", "no",
+			   "after rmmod, no /sys/kernel/debug/mybrd");
+}
+
+bool fact_number_fmt(const struct judge *j, long *out, const char *fmt, ...)
+{
+	char key[96];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(key, sizeof(key), fmt, ap);
+	va_end(ap);
+	return fact_number(j, key, out);
+}
+
+bool nonzero_status(const char *rc)
+{
+	return rc && strcmp(rc, "0") != 0;
+}
+
+bool expect_fact_contains(struct judge *j, const char *key, const char *part,
+			  const char *expected)
+{
+	const char *v = fact_of(j, key);
+
+	return expect_that(j, v && strstr(v, part), expected, "%s: %s", key,
+			   !v ? "(not printed)" : *v ? v : "(empty)");
+}
