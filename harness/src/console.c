@@ -5,7 +5,9 @@
  * what arrives before the guest's shell reads its tty would be lost (the
  * serial port drops it), so we hold it until the guest says, on ttyS1,
  * that its shell is ready. At the end of piped input the shell gets an
- * end of file (Ctrl-D) and the VM powers off.
+ * "exit" and the VM powers off (a Ctrl-D that arrives while a command
+ * runs is lost: the tty is in canonical mode then, the shell's line
+ * editor in raw mode when it reads).
  */
 #include "boot.h"
 #include "textfile.h"
@@ -84,7 +86,7 @@ static bool wait_ready(struct vm *vm, const char *proto)
 
 /*
  * Copies our stdin to QEMU's until it ends or the VM does. At the end, a
- * line's end if the last one had none, and Ctrl-D: the shell exits.
+ * line's end if the last one had none, and "exit": the shell exits.
  */
 static void relay(struct vm *vm, int to_qemu)
 {
@@ -102,7 +104,7 @@ static void relay(struct vm *vm, int to_qemu)
 		if (n <= 0) {
 			if (last != '\n')
 				write_all(to_qemu, "\n", 1);
-			write_all(to_qemu, "\x04", 1);
+			write_all(to_qemu, "exit\n", 5);
 			return;
 		}
 		last = buf[n - 1];
