@@ -10,3 +10,5 @@
 . /check/registration.sh
 # shellcheck source=data.sh
 . /check/data.sh
+# shellcheck source=bench.sh
+. /check/bench.sh
