@@ -31,7 +31,7 @@ lab_of = $(firstword $(filter lab$(if $(filter 1 2 3 4 5 6 7 8 9,$1),0$1,$1)-%,$
 src_of = $(if $(SOLUTION),solutions/$1/mybrd.c,$1/mybrd.c)
 variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))
 
-.PHONY: help setup check-lab% console-lab% test test-binaries skeletons clean \
+.PHONY: help setup check-lab% console-lab% gdb-lab% test test-binaries skeletons clean \
         distclean shellcheck
 .SUFFIXES:
 .SECONDARY:
@@ -88,24 +88,28 @@ $(SKELGEN): harness/tools/skelgen.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@
 
-# The checker builds the module itself, to time it and explain failures.
-check-lab%: setup
-	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
-	@mkdir -p $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL)
-	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
-		--accel $(ACCEL) --boot $(BOOT) \
-		--build-dir $(BUILD)/$(call lab_of,$*)/$(variant)-$(KERNEL) \
-		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
-		$(if $(TESTS),--only $(TESTS)) $(if $(SOLUTION),--label solution)
+# check-labN, console-labN and gdb-labN: one rule, its mode the target's
+# first word. The checker builds the module itself, to time it and explain
+# failures; console runs it with --console; gdb runs harness/tools/gdb.sh,
+# which runs it with --console --gdb PORT.
+LAB_MODES := check console gdb
+checker_args = --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) \
+	$(if $(MODULE),--module $(MODULE),--src $(call src_of,$1))
+lab_run_check = $(BUILD)/$1/check $(call checker_args,$1) \
+	--build-dir $(BUILD)/$1/$(variant)-$(KERNEL) \
+	$(if $(TESTS),--only $(TESTS)) $(if $(SOLUTION),--label solution)
+lab_run_console = $(BUILD)/$1/check $(call checker_args,$1) \
+	--build-dir $(BUILD)/$1/console-$(KERNEL) --console
+lab_run_gdb = $(TOOLS)/gdb.sh --lab $1 --kernel $(KERNEL) --accel $(ACCEL) \
+	--port $(GDB_PORT) $(if $(BATCH),--batch) \
+	$(if $(MODULE),--module $(MODULE),--src $(call src_of,$1))
 
-console-lab%: setup
-	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
-	@mkdir -p $(BUILD)/$(call lab_of,$*)/console-$(KERNEL)
-	@$(BUILD)/$(call lab_of,$*)/check --root . --kernel-env $(KENV) \
-		--accel $(ACCEL) --boot $(BOOT) \
-		--build-dir $(BUILD)/$(call lab_of,$*)/console-$(KERNEL) \
-		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*))) \
-		--console
+define lab_rule
+$1-lab%: setup
+	@$$(MAKE) --no-print-directory -s $$(BUILD)/$$(call lab_of,$$*)/check
+	@$$(call lab_run_$1,$$(call lab_of,$$*))
+endef
+$(foreach m,$(LAB_MODES),$(eval $(call lab_rule,$m)))
 
 # make bench: the lab02-04 solutions next to the kernel's brd, fio in one VM
 # boot (harness/tools/bench.c). Figures are printed, never asserted.

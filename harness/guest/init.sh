@@ -30,13 +30,16 @@ stall_after
 
 run_console() {
 	# PID 1 is this script, which busybox's poweroff cannot signal: the
-	# login shell's poweroff powers off at once instead.
+	# login shell's poweroff powers off at once instead. Its last line
+	# tells the host (on ttyS1) that the shell reads its tty now: the host
+	# holds its input until then, or the serial port would drop it.
 	mkdir -p /etc
 	cat > /etc/profile <<'PROFILE'
 poweroff() { /bin/busybox poweroff -f; }
 . /check/lib.sh
 . /check/tests.sh
 cd /tmp || true
+echo @@CONSOLE-READY > /dev/ttyS1
 PROFILE
 	# shellcheck source=lib.sh
 	. /check/lib.sh

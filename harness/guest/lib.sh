@@ -16,3 +16,5 @@
 . /check/biotrace.sh
 # shellcheck source=mq.sh
 . /check/mq.sh
+# shellcheck source=bench.sh
+. /check/bench.sh

@@ -68,12 +68,7 @@ compile_commands.json: $(KENV)
 style:
 	@$(TOOLS)/style.sh
 
-# Like console-labN, plus -gdb tcp:127.0.0.1:$(GDB_PORT) -S and nokaslr.
-gdb-lab%: setup
-	@$(MAKE) --no-print-directory -s $(BUILD)/$(call lab_of,$*)/check
-	@$(TOOLS)/gdb.sh --lab $(call lab_of,$*) --kernel $(KERNEL) \
-		--accel $(ACCEL) --port $(GDB_PORT) $(if $(BATCH),--batch) \
-		$(if $(MODULE),--module $(MODULE),--src $(call src_of,$(call lab_of,$*)))
+# gdb-labN is the Makefile's lab rule (mode gdb): harness/tools/gdb.sh.
 
 classroom:
 	@$(TOOLS)/classroom.sh $(LABS) > .github/workflows/classroom.yml.tmp

@@ -80,6 +80,9 @@ static void print_output(const struct test_result *r)
 	}
 }
 
+/* A lesson stands between blank lines: one between two lessons. */
+static bool after_lesson;
+
 /* Prints the lesson and records the failure with CUnit. */
 static bool fail(struct judge *j, const char *expected, const char *seen)
 {
@@ -88,13 +91,16 @@ static bool fail(struct judge *j, const char *expected, const char *seen)
 	j->failed = true;
 	snprintf(j->why, sizeof(j->why), "expected %.100s; seen %.130s",
 		 expected, seen);
-	printf("\n  FAIL  %s: %s\n", j->test->name, j->test->behaviour);
+	printf("%s  FAIL  %s: %s\n", after_lesson ? "" : "\n", j->test->name,
+	       j->test->behaviour);
 	printf("      expected: %s\n", expected);
 	printf("      seen:     %s\n", seen);
 	print_output(j->result);
 	print_dmesg(j->result);
 	if (j->hint || j->test->hint)
 		printf("      hint:     %s\n", j->hint ? j->hint : j->test->hint);
+	printf("\n");
+	after_lesson = true;
 	snprintf(msg, sizeof(msg), "%s: expected %s; seen %s", j->test->name,
 		 expected, seen);
 	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);
@@ -264,9 +270,11 @@ void judge_run(struct judge *j)
 			j->test->judge(j);
 		else
 			expect_ok(j);
-		if (!j->failed)
+		if (!j->failed) {
 			printf("  PASS  %s: %s\n", j->test->name,
 			       j->test->behaviour);
+			after_lesson = false;
+		}
 	}
 	free_facts(j);
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "module_build.h"
+#include "clock.h"
 #include "textfile.h"
 
 #include <errno.h>
@@ -89,14 +90,6 @@ static void print_tail(const char *log, int lines)
 			printf("    %.*s\n", (int)(nl - q), q);
 		q = *nl ? nl + 1 : nl;
 	}
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /*

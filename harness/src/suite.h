@@ -11,6 +11,8 @@
 #include "lab.h"
 #include "module_build.h"
 
+#include <stdio.h>
+
 struct suite_config {
 	const char *kernel;	/* vmlinux or vmlinuz */
 	const char *accel;	/* tcg or kvm */
@@ -27,6 +29,8 @@ struct suite_config {
 	double test_limit_s;	/* per test */
 	int memory_mb;
 	int cpus;
+	const char *const *qemu_args; /* QEMU's extra ones, or NULL */
+	int gdb_port;		/* >0: QEMU waits for gdb there; no limits */
 };
 
 struct suite_run {
@@ -44,8 +48,18 @@ int suite_build_initramfs(const struct suite_config *cfg,
 			  const struct lab *lab, const char *path);
 int suite_run(const struct suite_config *cfg, const struct lab *lab,
 	      struct suite_run *run);
-/* An interactive shell in the VM with the module loaded. */
+/*
+ * A shell in the VM with the module loaded, on our stdin and stdout. What
+ * comes on stdin waits until the guest's shell is ready, so none is lost;
+ * at its end the shell ends too, and so does the VM.
+ */
 int suite_console(const struct suite_config *cfg, const struct lab *lab);
+/*
+ * Builds the first boot's initramfs (the module must be built) and prints
+ * the QEMU command line that boots it, for the tests or the console.
+ */
+int suite_print_command(const struct suite_config *cfg, const struct lab *lab,
+			bool console, FILE *out);
 void suite_run_free(struct suite_run *run);
 
 #endif

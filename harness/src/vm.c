@@ -13,9 +13,12 @@
 
 /* The one QEMU process group we may have to kill from a signal handler. */
 static volatile pid_t running_vm;
+static void (*volatile signal_hook)(void);
 
 static void kill_running_vm(int sig)
 {
+	if (signal_hook)
+		signal_hook();
 	if (running_vm > 0)
 		kill(-running_vm, SIGKILL);
 	signal(sig, SIG_DFL);
@@ -32,89 +35,174 @@ void vm_install_signal_cleanup(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
-static void add_arg(const char **argv, int *argc, const char *arg)
+void vm_on_signal(void (*hook)(void))
 {
-	argv[(*argc)++] = arg;
+	signal_hook = hook;
 }
 
-static void exec_qemu(const struct vm_config *cfg)
-{
+/* QEMU's command line and the strings it points into. */
+struct qemu_command {
 	char mem[16], smp[16], accel[32], serial0[4096], serial1[4096];
-	char feed[4200];
-	const char *argv[48];
-	int argc = 0;
+	char feed[4200], append[1024], gdb[32];
+	const char **argv;
+	int argc;
+};
 
-	snprintf(mem, sizeof(mem), "%d", cfg->memory_mb);
-	snprintf(smp, sizeof(smp), "%d", cfg->cpus);
+static void add_arg(struct qemu_command *q, const char *arg)
+{
+	q->argv[q->argc++] = arg;
+}
+
+static void add_serial_ports(const struct vm_config *cfg,
+			     struct qemu_command *q)
+{
+	snprintf(q->serial1, sizeof(q->serial1), "file:%s", cfg->proto_log);
+	if (cfg->console_log)
+		snprintf(q->serial0, sizeof(q->serial0), "file:%s",
+			 cfg->console_log);
+	else
+		snprintf(q->serial0, sizeof(q->serial0), "mon:stdio");
+	add_arg(q, "-serial");
+	add_arg(q, q->serial0);
+	add_arg(q, "-serial");
+	add_arg(q, q->serial1);
+	if (cfg->feed_socket) {
+		/* The module arrives here once built: the VM boots meanwhile. */
+		snprintf(q->feed, sizeof(q->feed),
+			 "socket,id=feed,path=%s,server=on,wait=off",
+			 cfg->feed_socket);
+		add_arg(q, "-chardev");
+		add_arg(q, q->feed);
+		add_arg(q, "-serial");
+		add_arg(q, "chardev:feed");
+	}
+}
+
+/* Stopped at the first instruction until gdb says continue. */
+static void add_gdb_stub(const struct vm_config *cfg, struct qemu_command *q)
+{
+	if (cfg->gdb_port <= 0)
+		return;
+	snprintf(q->gdb, sizeof(q->gdb), "tcp:127.0.0.1:%d", cfg->gdb_port);
+	add_arg(q, "-gdb");
+	add_arg(q, q->gdb);
+	add_arg(q, "-S");
+}
+
+static void add_machine(const struct vm_config *cfg, struct qemu_command *q)
+{
+	snprintf(q->mem, sizeof(q->mem), "%d", cfg->memory_mb);
+	snprintf(q->smp, sizeof(q->smp), "%d", cfg->cpus);
 	/*
 	 * One host thread for all vCPUs under TCG. With a thread per vCPU,
 	 * a vCPU can run code another one is patching (static keys,
 	 * text_poke_bp) and the guest oopses on a stray int3, mostly on 6.12.
 	 */
 	if (!cfg->accel || !strcmp(cfg->accel, "tcg"))
-		snprintf(accel, sizeof(accel), "tcg,thread=single");
+		snprintf(q->accel, sizeof(q->accel), "tcg,thread=single");
 	else
-		snprintf(accel, sizeof(accel), "%s", cfg->accel);
-	snprintf(serial1, sizeof(serial1), "file:%s", cfg->proto_log);
-	if (cfg->console_log)
-		snprintf(serial0, sizeof(serial0), "file:%s",
-			 cfg->console_log);
-	else
-		snprintf(serial0, sizeof(serial0), "mon:stdio");
-
-	add_arg(argv, &argc, "qemu-system-x86_64");
+		snprintf(q->accel, sizeof(q->accel), "%s", cfg->accel);
 	/* q35 + PVH boots in about 2 s under TCG; microvm can hang (TSC). */
-	add_arg(argv, &argc, "-machine");
-	add_arg(argv, &argc, "q35");
-	add_arg(argv, &argc, "-accel");
-	add_arg(argv, &argc, accel);
+	add_arg(q, "-machine");
+	add_arg(q, "q35");
+	add_arg(q, "-accel");
+	add_arg(q, q->accel);
 	/*
 	 * QEMU's default CPU has no RDRAND, so the kernel's RNG becomes ready
 	 * late, during a test, and patches its static key into running code
 	 * then. With RDRAND it is ready at once (0.06 s into boot); "max"
 	 * would do too, but boots about 0.2 s slower under TCG.
 	 */
-	add_arg(argv, &argc, "-cpu");
-	add_arg(argv, &argc, "qemu64,+rdrand");
-	add_arg(argv, &argc, "-m");
-	add_arg(argv, &argc, mem);
-	add_arg(argv, &argc, "-smp");
-	add_arg(argv, &argc, smp);
+	add_arg(q, "-cpu");
+	add_arg(q, "qemu64,+rdrand");
+	add_arg(q, "-m");
+	add_arg(q, q->mem);
+	add_arg(q, "-smp");
+	add_arg(q, q->smp);
 	/* No NIC (no iPXE ROM to run), no VGA, nothing we do not ask for. */
-	add_arg(argv, &argc, "-nodefaults");
-	add_arg(argv, &argc, "-display");
-	add_arg(argv, &argc, "none");
+	add_arg(q, "-nodefaults");
+	add_arg(q, "-display");
+	add_arg(q, "none");
 	/* A panic (panic=-1 reboots at once) ends QEMU instead. */
-	add_arg(argv, &argc, "-no-reboot");
-	add_arg(argv, &argc, "-kernel");
-	add_arg(argv, &argc, cfg->kernel);
-	add_arg(argv, &argc, "-initrd");
-	add_arg(argv, &argc, cfg->initrd);
-	add_arg(argv, &argc, "-append");
-	add_arg(argv, &argc, cfg->append);
-	add_arg(argv, &argc, "-serial");
-	add_arg(argv, &argc, serial0);
-	add_arg(argv, &argc, "-serial");
-	add_arg(argv, &argc, serial1);
-	if (cfg->feed_socket) {
-		/* The module arrives here once built: the VM boots meanwhile. */
-		snprintf(feed, sizeof(feed),
-			 "socket,id=feed,path=%s,server=on,wait=off",
-			 cfg->feed_socket);
-		add_arg(argv, &argc, "-chardev");
-		add_arg(argv, &argc, feed);
-		add_arg(argv, &argc, "-serial");
-		add_arg(argv, &argc, "chardev:feed");
-	}
+	add_arg(q, "-no-reboot");
+}
+
+/* The command line for cfg; q->argv is allocated (NULL on failure). */
+static void qemu_command(const struct vm_config *cfg, struct qemu_command *q)
+{
+	int nextra = 0;
+
+	while (cfg->extra_args && cfg->extra_args[nextra])
+		nextra++;
+	q->argc = 0;
+	q->argv = calloc(48 + nextra, sizeof(*q->argv));
+	if (!q->argv)
+		return;
+	/* gdb maps the kernel's symbols where vmlinux says: no KASLR. */
+	snprintf(q->append, sizeof(q->append), "%s%s", cfg->append,
+		 cfg->gdb_port > 0 ? " nokaslr" : "");
+	add_arg(q, "qemu-system-x86_64");
+	add_machine(cfg, q);
+	add_arg(q, "-kernel");
+	add_arg(q, cfg->kernel);
+	add_arg(q, "-initrd");
+	add_arg(q, cfg->initrd);
+	add_arg(q, "-append");
+	add_arg(q, q->append);
+	add_serial_ports(cfg, q);
 	if (cfg->console_log) {
-		add_arg(argv, &argc, "-monitor");
-		add_arg(argv, &argc, "none");
+		add_arg(q, "-monitor");
+		add_arg(q, "none");
 	}
-	argv[argc] = NULL;
-	execvp(argv[0], (char *const *)argv);
+	add_gdb_stub(cfg, q);
+	for (int i = 0; i < nextra; i++)
+		add_arg(q, cfg->extra_args[i]);
+	q->argv[q->argc] = NULL;
+}
+
+static void exec_qemu(const struct vm_config *cfg)
+{
+	struct qemu_command q;
+
+	qemu_command(cfg, &q);
+	if (q.argv)
+		execvp(q.argv[0], (char *const *)q.argv);
 	fprintf(stderr, "cannot start qemu-system-x86_64: %s\n",
 		strerror(errno));
 	_exit(127);
+}
+
+/* One word as the shell reads it back: quoted unless plainly safe. */
+static void print_word(const char *w, FILE *out)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=,+@%";
+
+	if (*w && strspn(w, safe) == strlen(w)) {
+		fputs(w, out);
+		return;
+	}
+	fputc('\'', out);
+	for (; *w; w++)
+		if (*w == '\'')
+			fputs("'\\''", out);
+		else
+			fputc(*w, out);
+	fputc('\'', out);
+}
+
+void vm_print_command(const struct vm_config *cfg, FILE *out)
+{
+	struct qemu_command q;
+
+	qemu_command(cfg, &q);
+	for (int i = 0; q.argv && i < q.argc; i++) {
+		if (i)
+			fputc(' ', out);
+		print_word(q.argv[i], out);
+	}
+	fputc('\n', out);
+	free(q.argv);
 }
 
 int vm_start(const struct vm_config *cfg, struct vm *vm)
@@ -134,6 +222,10 @@ int vm_start(const struct vm_config *cfg, struct vm *vm)
 		/* Its own process group, so one kill reaches everything. */
 		if (cfg->console_log)
 			setpgid(0, 0);
+		if (cfg->console_input_fd > 0) {
+			dup2(cfg->console_input_fd, 0);
+			close(cfg->console_input_fd);
+		}
 		exec_qemu(cfg);
 	}
 	if (cfg->console_log)

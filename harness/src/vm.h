@@ -9,6 +9,7 @@
 #define MYBRD_VM_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 struct vm_config {
@@ -19,8 +20,12 @@ struct vm_config {
 	const char *console_log; /* ttyS0 capture; NULL: interactive stdio */
 	const char *proto_log;	/* ttyS1 capture */
 	const char *feed_socket; /* ttyS2 input: a unix socket QEMU listens on */
+	/* Interactive only: QEMU's stdin is this pipe's end, not ours. */
+	int console_input_fd;	/* 0: our stdin */
 	int memory_mb;
 	int cpus;
+	const char *const *extra_args; /* added to QEMU's, NULL-terminated */
+	int gdb_port;		/* >0: stopped, gdb stub on 127.0.0.1:PORT */
 };
 
 struct vm {
@@ -31,6 +36,9 @@ struct vm {
 
 int vm_start(const struct vm_config *cfg, struct vm *vm);
 
+/* The command line vm_start() would run, shell-quoted, on one line. */
+void vm_print_command(const struct vm_config *cfg, FILE *out);
+
 /* Wait up to timeout_ms for QEMU to exit; true if it has. */
 bool vm_wait(struct vm *vm, int timeout_ms);
 
@@ -39,5 +47,11 @@ void vm_kill(struct vm *vm);
 
 /* Kill any running QEMU on SIGINT, SIGTERM, SIGHUP, then die of the signal. */
 void vm_install_signal_cleanup(void);
+
+/*
+ * Also run hook (async-signal-safe) before dying of such a signal: the
+ * console restores the terminal. NULL removes it.
+ */
+void vm_on_signal(void (*hook)(void));
 
 #endif

@@ -363,6 +363,40 @@ interrupted() {
 	fi
 }
 
+# make console-labN takes piped input intact: lab01's solution, commands
+# on stdin (held until the guest's shell is ready), their effect in the
+# output in order, the VM ended by the last one within a bound, no QEMU left.
+console_input() {
+	local dir=$OUT/console rc limit
+	local ko=$OUT/$FIRST_KERNEL/modules/lab01-register-solution/mybrd-guest.ko
+	local module=(--src solutions/lab01-register/mybrd.c)
+	[ -f "$ko" ] && module=(--module "$ko")
+	limit=$(awk -v k="${MYBRD_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 60 * (k > 0 ? k : 1) }')
+	mkdir -p "$dir"
+	timeout "$limit" "$BUILD/lab01-register/check" --root . \
+		--kernel-env ".cache/kernel-$FIRST_KERNEL.env" --accel "$ACCEL" \
+		--build-dir "$dir" "${module[@]}" --console > "$dir.out" 2>&1 <<'EOF'
+registration_facts
+rmmod mybrd
+registration_facts
+poweroff
+EOF
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		sed 's/^/    /' "$dir.out"
+		verdict fail "console: the checker exited $rc (124: the VM did not end within $limit s)"
+	elif ! tr -d '\r' < "$dir.out" | awk '/^disk=yes/ { y = 1 }
+		y && /# rmmod mybrd$/ { r = 1 } r && /^disk=no/ { n = 1 }
+		END { exit !n }'; then
+		sed 's/^/    /' "$dir.out"
+		verdict fail "console: piped commands lost or mangled (no disk=yes, rmmod mybrd, disk=no in order)"
+	elif [ -n "$(leftover_qemu "$dir")" ]; then
+		verdict fail "console: a QEMU process was left running"
+	else
+		verdict ok "console: piped commands arrive intact (rmmod mybrd, then disk=no) and poweroff ends the VM"
+	fi
+}
+
 # probe-cache answers a compiler probe as the compiler does, from the
 # cache the second time, and passes a real compile's errors through.
 probe_cache_agrees() {
@@ -419,6 +453,7 @@ for entry in "${BROKEN[@]}"; do
 	judge_broken "$name" "$tests" "$pattern" "$boots"
 done
 interrupted
+console_input
 judge_weakened
 echo "=== mutants: broken drivers for the tests the skeletons pass"
 judge_mutants

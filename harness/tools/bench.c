@@ -14,26 +14,28 @@
  * every run ran.
  *
  * Each run is a test of the harness's suite (harness/src/suite.h): a run
- * that crashes the kernel costs only itself. The modules reach the guest as
+ * that crashes the kernel costs only itself. A run is a call of the guest's
+ * bench_run (harness/guest/bench.sh), the driver and fio's settings its
+ * arguments (lab_test.args). The modules reach the guest as
  * the kernel package's do (struct lab's kernel_modules), from a modules tree
  * of the bench's own: the package's, plus a <lab>.ko for each solution.
  */
+#include "clock.h"
 #include "kernel_env.h"
 #include "lab.h"
 #include "logread.h"
 #include "module_build.h"
+#include "options.h"
 #include "suite.h"
 #include "textfile.h"
 #include "vm.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #define FIO		"/usr/bin/fio"
@@ -41,45 +43,49 @@
 
 /*
  * A row of the table: a driver and how it is loaded. The first row is the
- * reference. "%d" in params is the disk's size in MiB; the guest's shell
- * expands $(nproc).
+ * reference. Its insmod parameters are params, then size_param=<the disk's
+ * size> (in MiB, or KiB with size_kib) and cpus_param=<the VM's CPUs>.
  */
 struct driver {
 	const char *label;
 	const char *lab;	/* solutions/<lab>/mybrd.c, built as <lab>.ko, */
 	const char *kmod;	/* or this module of the kernel package */
-	const char *params;	/* insmod parameters */
+	const char *params;	/* insmod parameters, or NULL */
+	const char *size_param;	/* the one that takes the disk's size */
+	bool size_kib;
+	const char *cpus_param;	/* one that takes the number of CPUs */
 	const char *dev;	/* its disk, /dev/mybrd for a lab's */
 	bool extra;		/* only with --null-blk */
 };
 
-#define NULL_BLK_MQ \
-	"queue_mode=2 memory_backed=1 gb=1 submit_queues=$(nproc)"
+#define NULL_BLK_MQ "queue_mode=2 memory_backed=1 gb=1"
 
 static const struct driver drivers[] = {
 	{ "brd (in-tree)", .kmod = "brd", .dev = "/dev/ram0",
-	  .params = "rd_nr=1 rd_size=$((%d * 1024))" },
+	  .params = "rd_nr=1", .size_param = "rd_size", .size_kib = true },
 	/* The same again: how far from 1.00 the host's noise moves a ratio. */
 	{ "brd (again)", .kmod = "brd", .dev = "/dev/ram0",
-	  .params = "rd_nr=1 rd_size=$((%d * 1024))" },
+	  .params = "rd_nr=1", .size_param = "rd_size", .size_kib = true },
 	{ "lab02 bio", .lab = "lab02-bio", .dev = "/dev/mybrd",
-	  .params = "size_mb=%d" },
+	  .size_param = "size_mb" },
 	{ "lab03 1 queue", .lab = "lab03-request", .dev = "/dev/mybrd",
-	  .params = "size_mb=%d" },
+	  .size_param = "size_mb" },
 	{ "lab04 N queues", .lab = "lab04-mq", .dev = "/dev/mybrd",
-	  .params = "size_mb=%d" },
+	  .size_param = "size_mb" },
 	/* Ended from an hrtimer that expires at once: the completion path's
 	 * cost, without the delay a device would add.
 	 */
 	{ "lab04 async", .lab = "lab04-mq", .dev = "/dev/mybrd",
-	  .params = "size_mb=%d completion=1 completion_nsec=0" },
+	  .size_param = "size_mb", .params = "completion=1 completion_nsec=0" },
 	/* The kernel's own blk-mq RAM disk, set up as lab04 (a queue per
 	 * CPU, no scheduler; 1 GiB, of which fio uses the first size MiB).
 	 */
 	{ "null_blk mq", .kmod = "null_blk", .dev = "/dev/nullb0",
-	  .params = NULL_BLK_MQ " irqmode=0", .extra = true },
+	  .params = NULL_BLK_MQ " irqmode=0", .cpus_param = "submit_queues",
+	  .extra = true },
 	{ "null_blk timer", .kmod = "null_blk", .dev = "/dev/nullb0",
-	  .params = NULL_BLK_MQ " irqmode=2 completion_nsec=0", .extra = true },
+	  .params = NULL_BLK_MQ " irqmode=2 completion_nsec=0",
+	  .cpus_param = "submit_queues", .extra = true },
 };
 
 #define NDRIVERS ((int)(sizeof(drivers) / sizeof(drivers[0])))
@@ -98,11 +104,7 @@ static const struct {
 #define NJOBS ((int)(sizeof(jobs) / sizeof(jobs[0])))
 
 struct options {
-	const char *root;
-	const char *kernel_env;
-	const char *build_dir;
-	const char *accel;
-	const char *boot;
+	struct common_options c;	/* root, kernel-env, build-dir, QEMU */
 	const char *engine;	/* fio's ioengine */
 	int iodepth;
 	int seconds;		/* per fio job */
@@ -133,20 +135,12 @@ struct bench {
 	double build_s;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void usage(const char *prog)
 {
-	printf("usage: %s --kernel-env FILE [--root DIR] [--build-dir DIR]\n"
-	       "       [--accel tcg|kvm] [--boot vmlinux|vmlinuz] [--seconds S]\n"
-	       "       [--rounds R] [--size-mb M] [--memory-mb M] [--cpus N]\n"
-	       "       [--engine E] [--iodepth D] [--null-blk]\n"
+	printf("usage: %s --kernel-env FILE\n"
+	       COMMON_OPTIONS_USAGE
+	       "       [--seconds S] [--rounds R] [--size-mb M] [--memory-mb M]\n"
+	       "       [--cpus N] [--engine E] [--iodepth D] [--null-blk]\n"
 	       "Builds the lab02, lab03 and lab04 solutions and, in one VM boot,\n"
 	       "runs fio (4 KiB, O_DIRECT, one job) on each and on brd:\n"
 	       "sequential and random reads and writes, S seconds each (default\n"
@@ -155,58 +149,44 @@ static void usage(const char *prog)
 	       "Prints MB/s, IOPS and the ratio to brd, the best of the\n"
 	       "rounds. --null-blk adds the kernel's null_blk (blk-mq, memory\n"
 	       "backed), completing inline and from a timer, as lab04 does.\n"
+	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog);
 }
 
-static int parse_options(int argc, char **argv, struct options *o)
+/* An ioengine is one word of letters, digits and '_' (it is an argument). */
+static bool is_word(const char *s)
 {
-	static const struct option longopts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "kernel-env", required_argument, NULL, 'k' },
-		{ "build-dir", required_argument, NULL, 'b' },
-		{ "accel", required_argument, NULL, 'a' },
-		{ "boot", required_argument, NULL, 'K' },
-		{ "seconds", required_argument, NULL, 's' },
-		{ "rounds", required_argument, NULL, 'n' },
-		{ "size-mb", required_argument, NULL, 'z' },
-		{ "memory-mb", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "engine", required_argument, NULL, 'e' },
-		{ "iodepth", required_argument, NULL, 'd' },
-		{ "null-blk", no_argument, NULL, 'N' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 }
-	};
-	int c;
+	static const char ok[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
 
-	*o = (struct options){ .root = ".", .build_dir = "build/bench",
-			       .accel = "tcg", .boot = "vmlinux",
+	return *s && strspn(s, ok) == strlen(s);
+}
+
+static int parse_bench_options(int argc, char **argv, struct options *o)
+{
+	const struct opt own[] = {
+		{ "seconds", OPT_INT, &o->seconds },
+		{ "rounds", OPT_INT, &o->rounds },
+		{ "size-mb", OPT_INT, &o->size_mb },
+		{ "memory-mb", OPT_INT, &o->memory_mb },
+		{ "cpus", OPT_INT, &o->cpus },
+		{ "engine", OPT_STRING, &o->engine },
+		{ "iodepth", OPT_INT, &o->iodepth },
+		{ "null-blk", OPT_FLAG, &o->null_blk },
+		{ NULL }
+	};
+
+	*o = (struct options){ .c = { .root = ".", .build_dir = "build/bench",
+				      .accel = "tcg", .boot = "vmlinux" },
 			       .engine = "libaio", .iodepth = 1,
 			       .seconds = 1, .rounds = 5, .size_mb = 256,
 			       .memory_mb = 1024, .cpus = 2 };
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'r': o->root = optarg; break;
-		case 'k': o->kernel_env = optarg; break;
-		case 'b': o->build_dir = optarg; break;
-		case 'a': o->accel = optarg; break;
-		case 'K': o->boot = optarg; break;
-		case 's': o->seconds = atoi(optarg); break;
-		case 'n': o->rounds = atoi(optarg); break;
-		case 'z': o->size_mb = atoi(optarg); break;
-		case 'm': o->memory_mb = atoi(optarg); break;
-		case 'c': o->cpus = atoi(optarg); break;
-		case 'e': o->engine = optarg; break;
-		case 'd': o->iodepth = atoi(optarg); break;
-		case 'N': o->null_blk = true; break;
-		case 'h': usage(argv[0]); exit(0);
-		default: usage(argv[0]); return -1;
-		}
-	}
+	if (parse_options(argc, argv, &o->c, own, usage))
+		return -1;
 	/* The guest holds fio's libraries (~90 MB) and one disk at a time. */
-	if (!o->kernel_env || o->seconds < 1 || o->rounds < 1 ||
-	    o->iodepth < 1 || strchr(o->engine, '\'') ||
+	if (!o->c.kernel_env || o->seconds < 1 || o->rounds < 1 ||
+	    o->iodepth < 1 || !is_word(o->engine) ||
 	    o->rounds > MAX_ROUNDS || o->size_mb < 16 || o->size_mb > 1024 ||
 	    o->cpus < 1 || o->memory_mb < o->size_mb + 384) {
 		usage(argv[0]);
@@ -228,7 +208,7 @@ static int read_env(struct bench *b)
 {
 	struct kernel_env env;
 
-	if (read_kernel_env(b->o.kernel_env, &env))
+	if (read_kernel_env(b->o.c.kernel_env, &env))
 		return -1;
 	snprintf(b->kver, sizeof(b->kver), "%s", env.kver);
 	snprintf(b->kboot, sizeof(b->kboot), "%s", env.kboot);
@@ -263,12 +243,12 @@ static int start_build(struct bench *b, int row, struct lab_build *lb)
 	const char *lab = drivers[row].lab;
 
 	snprintf(lb->src, sizeof(lb->src), "%s/solutions/%s/mybrd.c",
-		 b->o.root, lab);
-	snprintf(lb->kbuild, sizeof(lb->kbuild), "%s/%s/Kbuild", b->o.root,
+		 b->o.c.root, lab);
+	snprintf(lb->kbuild, sizeof(lb->kbuild), "%s/%s/Kbuild", b->o.c.root,
 		 lab);
 	snprintf(lb->compat, sizeof(lb->compat),
-		 "%s/harness/kernel/mybrd_compat.h", b->o.root);
-	snprintf(lb->dir, sizeof(lb->dir), "%s/%s", b->o.build_dir, lab);
+		 "%s/harness/kernel/mybrd_compat.h", b->o.c.root);
+	snprintf(lb->dir, sizeof(lb->dir), "%s/%s", b->o.c.build_dir, lab);
 	mkdir(lb->dir, 0755);
 	lb->mb = (struct module_build){
 		.source = lb->src, .kbuild = lb->kbuild, .compat = lb->compat,
@@ -317,7 +297,7 @@ static int make_modules_tree(struct bench *b)
 	FILE *f;
 
 	snprintf(b->modules, sizeof(b->modules), "%s/modules",
-		 b->o.build_dir);
+		 b->o.c.build_dir);
 	mkdir(b->modules, 0755);
 	snprintf(link, sizeof(link), "%s/kernel", b->modules);
 	snprintf(target, sizeof(target), "%s/modules/kernel", b->kimg);
@@ -354,7 +334,7 @@ static int build_modules(struct bench *b)
 	double start = now_s();
 	int err = 0;
 
-	mkdir(b->o.build_dir, 0755);
+	mkdir(b->o.c.build_dir, 0755);
 	err = make_modules_tree(b);
 	for (int i = 0; i < b->nrows && !err; i++)
 		if (builds(i))
@@ -371,84 +351,44 @@ static int build_modules(struct bench *b)
 	return err;
 }
 
-/* The fio jobs, one after another (stonewall), after a prefill. */
-static char *fio_command(const struct bench *b, int seconds)
+/* The jobs, comma-separated: the guest's bench_fio runs them in order. */
+static void job_list(char *out, size_t size)
 {
-	char *cmd = NULL;
 	size_t len = 0;
-	FILE *f = open_memstream(&cmd, &len);
+
+	out[0] = '\0';
+	for (int j = 0; j < NJOBS && len < size; j++)
+		len += snprintf(out + len, size - len, "%s%s", j ? "," : "",
+				jobs[j].rw);
+}
+
+/*
+ * The arguments of one run's bench_run (harness/guest/bench.sh), words
+ * the guest splits: MODULE UNLOAD DEV SIZE_MB ENGINE IODEPTH SECONDS JOBS
+ * and the module's parameters.
+ */
+static char *run_args(const struct bench *b, int row, int seconds)
+{
+	const struct driver *d = &drivers[row];
+	char *args = NULL, list[128];
+	size_t len = 0;
+	FILE *f = open_memstream(&args, &len);
 
 	if (!f)
 		return NULL;
-	/* Options before the first --name apply to every job. Writing the
-	 * disk first makes every read hit a page that exists: brd, mybrd
-	 * and null_blk allocate on first write, and read holes otherwise.
-	 */
-	fprintf(f, "fio --output-format=terse --terse-version=3"
-		" --filename=\"$dev\" --size=%dM --direct=1 --ioengine='%s'"
-		" --iodepth=%d --bs=4k --numjobs=1 --norandommap --randrepeat=1"
-		" --name=prefill --rw=write --bs=1M", b->o.size_mb,
-		b->o.engine, b->o.iodepth);
-	for (int j = 0; j < NJOBS; j++)
-		fprintf(f, " --name=%s --stonewall --rw=%s --runtime=%d --time_based",
-			jobs[j].rw, jobs[j].rw, seconds);
-	fclose(f);
-	return cmd;
-}
-
-/*
- * Shell lines that load a row's module with its parameters, after those
- * it needs (the last line of load_kmod's list is the module itself), and
- * set $dev and $unload (the name rmmod knows it by).
- */
-static char *load_lines(const struct bench *b, int row)
-{
-	const struct driver *d = &drivers[row];
-	const char *name = d->lab ? d->lab : d->kmod;
-	char params[256], *lines;
-
-	snprintf(params, sizeof(params), d->params, b->o.size_mb);
-	if (asprintf(&lines,
-		     "list=/lib/modules/%s.load\n"
-		     "for m in $(sed '$d' $list); do\n"
-		     "\t[ -d /sys/module/$m ] || insmod /lib/modules/$m.ko || exit 1\n"
-		     "done\n"
-		     "insmod /lib/modules/$(tail -n 1 $list).ko %s || exit 1\n"
-		     "dev=%s unload=%s\n",
-		     name, params, d->dev, d->lab ? "mybrd" : d->kmod) < 0)
-		return NULL;
-	return lines;
-}
-
-/*
- * The guest script of one run: load the driver, run fio, print one line
- * "bench <job> <error> <KiB/s> <IOPS>" per job, unload. fio's terse
- * format 3: field 3 is the job, 5 its error, 7 and 8 the read KiB/s and
- * IOPS, 48 and 49 the write ones.
- */
-static char *run_script(const struct bench *b, int row, int seconds)
-{
-	char *script = NULL, *fio = fio_command(b, seconds);
-	char *load = load_lines(b, row);
-
-	if (fio && load &&
-	    asprintf(&script,
-		     "fact kernel \"$(uname -r)\"\n"
-		     "fact cpus \"$(nproc)\"\n"
-		     "%s"
-		     "[ -b \"$dev\" ] || { echo \"no block device $dev\"; exit 1; }\n"
-		     "fact scheduler \"$(cat /sys/block/${dev#/dev/}/queue/scheduler 2>/dev/null)\"\n"
-		     "%s > /tmp/fio.out 2>&1\n"
-		     "rc=$?\n"
-		     "awk -F';' 'NF > 100 && $3 != \"prefill\" { print \"bench\", $3, $5, $7 + $48, $8 + $49 }' /tmp/fio.out\n"
-		     "[ $rc = 0 ] || grep -v '^3;' /tmp/fio.out\n"
-		     "rmmod $unload\n"
-		     "exit $rc\n",
-		     load, fio) < 0)
-		script = NULL;
-	free(fio);
-	free(load);
-	return script;
+	job_list(list, sizeof(list));
+	fprintf(f, "%s %s %s %d %s %d %d %s", d->lab ? d->lab : d->kmod,
+		d->lab ? "mybrd" : d->kmod, d->dev, b->o.size_mb, b->o.engine,
+		b->o.iodepth, seconds, list);
+	if (d->params)
+		fprintf(f, " %s", d->params);
+	if (d->size_param)
+		fprintf(f, " %s=%d", d->size_param,
+			b->o.size_mb * (d->size_kib ? 1024 : 1));
+	/* The guest has as many CPUs as the VM was given. */
+	if (d->cpus_param)
+		fprintf(f, " %s=%d", d->cpus_param, b->o.cpus);
+	return fclose(f) ? NULL : args;
 }
 
 /*
@@ -466,7 +406,7 @@ static int make_tests(const struct bench *b, struct lab_test **out)
 {
 	int n = 1 + b->o.rounds * b->nrows;
 	struct lab_test *t = calloc(n, sizeof(*t));
-	char *name;
+	char *what;
 
 	*out = t;
 	if (!t)
@@ -474,12 +414,15 @@ static int make_tests(const struct bench *b, struct lab_test **out)
 	for (int i = 0; i < n; i++) {
 		int row = row_of(b, i);
 
-		if (asprintf(&name, "round%d", i ? (i - 1) / b->nrows + 1 : 0) < 0)
+		/* The test is the function; what it is, its behaviour. */
+		t[i].name = "bench_run";
+		if (asprintf(&what, "round%d, %s",
+			     i ? (i - 1) / b->nrows + 1 : 0,
+			     i ? drivers[row].label : "warm-up") < 0)
 			return -ENOMEM;
-		t[i].name = name;
-		t[i].behaviour = i ? drivers[row].label : "warm-up";
-		t[i].script = run_script(b, row, i ? b->o.seconds : 1);
-		if (!t[i].script)
+		t[i].behaviour = what;
+		t[i].args = run_args(b, row, i ? b->o.seconds : 1);
+		if (!t[i].args)
 			return -ENOMEM;
 	}
 	return n;
@@ -488,8 +431,8 @@ static int make_tests(const struct bench *b, struct lab_test **out)
 static void free_tests(struct lab_test *t, int n)
 {
 	for (int i = 0; t && i < n; i++) {
-		free((void *)t[i].name);
-		free((void *)t[i].script);
+		free((void *)t[i].behaviour);
+		free((void *)t[i].args);
 	}
 	free(t);
 }
@@ -571,7 +514,7 @@ static bool report_run(const struct lab_test *t, const struct test_result *r)
 
 	if (r->ended && r->rc == 0 && p == KP_NONE)
 		return true;
-	printf("bench: %s, %s: ", t->name, t->behaviour);
+	printf("bench: %s: ", t->behaviour);
 	if (!r->ran)
 		printf("did not run: %s\n", r->cause ? r->cause : "no boot");
 	else if (!r->ended)
@@ -609,7 +552,7 @@ static double loss(const struct figure *f)
 static void print_header(const struct bench *b)
 {
 	printf("\nmybrd bench: kernel %s, %s, %d CPUs; fio 4 KiB O_DIRECT %s iodepth %d, 1 job, on %d MiB; %d s per figure, best of %d round%s\n\n",
-	       b->guest_kernel[0] ? b->guest_kernel : b->kver, b->o.accel,
+	       b->guest_kernel[0] ? b->guest_kernel : b->kver, b->o.c.accel,
 	       b->guest_cpus ? b->guest_cpus : b->o.cpus, b->o.engine,
 	       b->o.iodepth, b->o.size_mb, b->o.seconds, b->o.rounds,
 	       b->o.rounds == 1 ? "" : "s");
@@ -698,25 +641,23 @@ struct vm_paths {
 static void suite_config_for(const struct bench *b, struct suite_config *cfg,
 			     struct vm_paths *p)
 {
-	double scale = getenv("MYBRD_TIMEOUT_SCALE") ?
-		       atof(getenv("MYBRD_TIMEOUT_SCALE")) : 1.0;
+	double scale = timeout_scale();
 
-	if (scale <= 0)
-		scale = 1.0;
-	snprintf(p->guest, sizeof(p->guest), "%s/harness/guest", b->o.root);
-	if (!strcmp(b->o.boot, "vmlinuz"))
+	snprintf(p->guest, sizeof(p->guest), "%s/harness/guest", b->o.c.root);
+	if (!strcmp(b->o.c.boot, "vmlinuz"))
 		snprintf(p->kernel, sizeof(p->kernel), "%s/vmlinuz", b->kimg);
 	else
 		snprintf(p->kernel, sizeof(p->kernel), "%s", b->kboot);
 	/* The guest's /init wants a /check/mybrd.ko: any lab's will do. */
 	*cfg = (struct suite_config){
-		.kernel = p->kernel, .accel = b->o.accel,
-		.workdir = b->o.build_dir, .module = b->first_ko,
+		.kernel = p->kernel, .accel = b->o.c.accel,
+		.workdir = b->o.c.build_dir, .module = b->first_ko,
 		.guest_dir = p->guest, .modules_dir = b->modules,
 		/* fio's libraries make a big initramfs: a slower boot. */
 		.boot_limit_s = 60 * scale,
 		.test_limit_s = (60 + 3.0 * NJOBS * b->o.seconds) * scale,
 		.memory_mb = b->o.memory_mb, .cpus = b->o.cpus,
+		.qemu_args = b->o.c.qemu_args, .gdb_port = b->o.c.gdb_port,
 	};
 }
 
@@ -725,7 +666,7 @@ static FILE *open_raw(const struct bench *b, char *path, size_t size)
 {
 	FILE *f;
 
-	snprintf(path, size, "%s/figures.tsv", b->o.build_dir);
+	snprintf(path, size, "%s/figures.tsv", b->o.c.build_dir);
 	f = fopen(path, "w");
 	if (f)
 		fprintf(f, "driver\tround\tjob\tKiB/s\tIOPS\n");
@@ -767,9 +708,14 @@ static int run_all(struct bench *b, double start)
 	suite_config_for(b, &cfg, &paths);
 	printf("bench: %d runs of about %d s (a warm-up, %d rounds of %d drivers) in one boot of %s (%s)\n",
 	       n, NJOBS * b->o.seconds + 3, b->o.rounds, b->nrows, b->kver,
-	       b->o.accel);
+	       b->o.c.accel);
+	if (b->o.c.print_command) {
+		n = suite_print_command(&cfg, &lab, false, stdout);
+		free_tests(tests, 1 + b->o.rounds * b->nrows);
+		return n ? -1 : 0;
+	}
 	if (suite_run(&cfg, &lab, &run)) {
-		printf("bench: could not run the VM (see %s).\n", b->o.build_dir);
+		printf("bench: could not run the VM (see %s).\n", b->o.c.build_dir);
 		free_tests(tests, n);
 		return -1;
 	}
@@ -795,7 +741,7 @@ int main(int argc, char **argv)
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
-	if (!b || parse_options(argc, argv, &b->o))
+	if (!b || parse_bench_options(argc, argv, &b->o))
 		return 2;
 	b->nrows = 0;
 	while (b->nrows < NDRIVERS &&

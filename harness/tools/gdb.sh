@@ -5,10 +5,10 @@
 # mybrd.ko's symbols at the addresses the kernel gave the module's sections
 # (harness/tools/mybrd-gdb.py) and stops in its init function.
 #
-# The module and the initramfs are made by the lab's checker in console mode
-# (exactly what `make console-labN` boots), with a stand-in for QEMU that
-# records the command line instead of booting; this script then runs that
-# same command line with -gdb tcp:127.0.0.1:PORT -S and nokaslr added.
+# The VM is the lab's checker in console mode (exactly what `make
+# console-labN` boots) with --gdb PORT: QEMU starts stopped, its gdb stub on
+# tcp 127.0.0.1:PORT, the kernel without KASLR. --print-command first
+# builds the module and the initramfs and records the QEMU command line.
 set -uo pipefail
 
 usage() {
@@ -120,40 +120,33 @@ provide_vmlinux_dbg() {
 	echo "gdb: kept $(du -m "$VMLINUX" | cut -f1) MB: ${VMLINUX#"$ROOT"/}"
 }
 
-# The checker builds the module and the initramfs for console mode; a
-# stand-in QEMU records the command line it would have run.
+# The lab's checker in console mode with the gdb stub, on the module
+# given or built here; more checker options follow.
+console_checker() {
+	"$ROOT/build/$LAB/check" --root "$ROOT" --kernel-env "$KENV" \
+		--accel "$ACCEL" --build-dir "$WORK" --console --gdb "$PORT" "$@"
+}
+
+# Builds the module and the initramfs (--print-command: no VM yet) and
+# keeps the QEMU command line the VM will run, in $WORK/qemu-command.
 prepare_vm() {
-	local fake=$WORK/fake-qemu log=$WORK/prepare.log
-	rm -rf "$fake" "$WORK/qemu-args"
-	mkdir -p "$fake"
-	cat >"$fake/qemu-system-x86_64" <<'EOF'
-#!/bin/sh
-# Stands in for QEMU while the checker builds the module and the initramfs:
-# records the command line (harness/tools/gdb.sh runs the real one).
-for arg; do printf '%s\0' "$arg"; done > "$MYBRD_GDB_ARGS"
-EOF
-	chmod +x "$fake/qemu-system-x86_64"
+	local log=$WORK/prepare.log
+	rm -f "$WORK/qemu-command"
 	echo "gdb: building the module and the initramfs (as make console-${LAB%%-*} does)"
-	if ! MYBRD_GDB_ARGS=$WORK/qemu-args PATH=$fake:$PATH \
-		"$ROOT/build/$LAB/check" --root "$ROOT" --kernel-env "$KENV" \
-		--accel "$ACCEL" --build-dir "$WORK" --console \
-		${MODULE:+--module "$MODULE"} ${SRC:+--src "$SRC"} \
-		</dev/null >"$log" 2>&1; then
+	if ! console_checker ${MODULE:+--module "$MODULE"} ${SRC:+--src "$SRC"} \
+		--print-command </dev/null >"$log" 2>&1; then
 		cat "$log"
 		die "the checker could not build the module (above)."
 	fi
-	[[ -s $WORK/qemu-args ]] || { cat "$log"; die "the checker did not start the VM (above)."; }
+	grep '^qemu-system-x86_64 ' "$log" >"$WORK/qemu-command" ||
+		{ cat "$log"; die "the checker printed no QEMU command line (above)."; }
 	KO=${MODULE:-$WORK/mybrd.ko}
-	mapfile -d '' QEMU_ARGS <"$WORK/qemu-args"
-	QEMU_ARGS=(qemu-system-x86_64 "${QEMU_ARGS[@]}")
-	local i
-	for ((i = 0; i < ${#QEMU_ARGS[@]}; i++)); do
-		case ${QEMU_ARGS[i]} in
-		-append) QEMU_ARGS[i + 1]+=" nokaslr" ;;
-		mon:stdio) [[ -z $BATCH ]] || QEMU_ARGS[i]=pipe:$WORK/con ;;
-		esac
-	done
-	QEMU_ARGS+=(-gdb "tcp:127.0.0.1:$PORT" -S)
+}
+
+# The VM, on this terminal or on the redirections given: the checker
+# relays its stdin to the guest's shell once the shell is ready.
+run_vm() {
+	console_checker --module "$KO"
 }
 
 port_busy() {
@@ -196,19 +189,18 @@ interactive() {
 	echo "    gdb -q -x ${WORK#"$ROOT"/}/gdbinit -x ${WORK#"$ROOT"/}/gdbinit-help"
 	echo
 	echo "gdb: (from $ROOT). In this console: Ctrl-A X quits QEMU, poweroff leaves the VM."
-	"${QEMU_ARGS[@]}"
+	echo "gdb: the VM runs $(cat "$WORK/qemu-command")"
+	run_vm
 }
 
 # The scripted session, for a check without a terminal.
 batch() {
-	local con=$WORK/con qpid cpid rc guest_data gdb_data
+	local con=$WORK/con qpid rc guest_data gdb_data
 	write_gdbinit
 	rm -f "$con.in" "$con.out" "$WORK/console.log"
-	mkfifo "$con.in" "$con.out" || die "cannot make FIFOs in $WORK."
-	cat "$con.out" >"$WORK/console.log" &
-	cpid=$!
-	STARTED+=("$cpid")
-	"${QEMU_ARGS[@]}" >"$WORK/qemu.log" 2>&1 &
+	mkfifo "$con.in" || die "cannot make a FIFO in $WORK."
+	# Read-write: opening it does not wait for gdb's writes to come.
+	run_vm <>"$con.in" >"$WORK/console.log" 2>&1 &
 	qpid=$!
 	STARTED+=("$qpid")
 	cat >"$WORK/batch.gdb" <<EOF
@@ -231,13 +223,10 @@ EOF
 		</dev/null >"$WORK/gdb.log" 2>&1
 	rc=$?
 	sed 's/^/    /' "$WORK/gdb.log"
+	# gdb's kill ended QEMU, and so the checker; unless gdb stopped early.
+	for _ in {1..50}; do kill -0 "$qpid" 2>/dev/null && sleep 0.1; done
 	kill "$qpid" 2>/dev/null
 	wait "$qpid" 2>/dev/null
-	# cat ends at QEMU's end of the FIFO (killing it could lose the tail);
-	# it is stopped only if QEMU never opened it.
-	for _ in {1..50}; do kill -0 "$cpid" 2>/dev/null && sleep 0.1; done
-	kill "$cpid" 2>/dev/null
-	wait "$cpid" 2>/dev/null
 	echo "gdb: the guest's console said:"
 	tr -d '\r' <"$WORK/console.log" | grep -a -E '^section |mybrd' | sed 's/^/    /'
 	# .data: every mybrd has one (.text may be missing: see mybrd-gdb.py).

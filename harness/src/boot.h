@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One boot of a suite: its files, QEMU started on them, the module fed on
+ * ttyS2 while the guest waits for it, and the time limits (boot, each test,
+ * power-off) under which a watchdog kills a VM that hangs.
+ */
+#ifndef MYBRD_BOOT_H
+#define MYBRD_BOOT_H
+
+#include "suite.h"
+#include "vm.h"
+
+#include <stdbool.h>
+
+/* One boot's files, numbered so every boot of a run stays on record. */
+struct boot {
+	char console[4096];
+	char proto[4096];
+	char initrd[4096];
+	char append[256];
+	char feed[108];		/* unix socket: its path must be short */
+};
+
+/* What the watchdog saw of one boot. */
+struct watch {
+	bool killed;		/* by the watchdog: something hung */
+	bool ready;
+	double ready_at;	/* seconds after start */
+	double *test_seconds;	/* per test, from its begin to its end */
+};
+
+/* Boot n's files; the guest starts with test first. */
+void boot_paths(const struct suite_config *cfg, int n, int first,
+		struct boot *b);
+
+/* The files of the console's boot: a shell instead of the tests. */
+void boot_console_paths(const struct suite_config *cfg, struct boot *b);
+
+struct vm_config vm_config_for(const struct suite_config *cfg,
+			       const struct boot *b);
+
+/*
+ * Runs one boot to its end, killing QEMU if a test or the boot hangs.
+ * -ECANCELED: the module's build failed, so the boot was pointless.
+ */
+int watch_boot(const struct suite_config *cfg, const struct boot *b,
+	       int ntests, struct watch *w);
+
+#endif

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "guest_image.h"
+#include "initramfs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *path_in(const char *dir, const char *name)
+{
+	char *p;
+
+	if (asprintf(&p, "%s/%s", dir, name) < 0)
+		return NULL;
+	return p;
+}
+
+static void add_guest_file_as(struct cpio *c, const char *dir,
+			      const char *name, const char *dest,
+			      unsigned int mode)
+{
+	char *src = path_in(dir, name);
+
+	cpio_add_file(c, dest, src, mode);
+	free(src);
+}
+
+/* Every harness/guest/NAME.sh but init.sh goes to /check/NAME.sh. */
+static void add_guest_files(struct cpio *c, const struct suite_config *cfg)
+{
+	DIR *d = opendir(cfg->guest_dir);
+	struct dirent *e;
+
+	if (!d) {
+		c->error = c->error ? c->error : -errno;
+		return;
+	}
+	while ((e = readdir(d))) {
+		size_t n = strlen(e->d_name);
+		char *src, *dest;
+
+		if (n < 4 || strcmp(e->d_name + n - 3, ".sh") ||
+		    !strcmp(e->d_name, "init.sh"))
+			continue;
+		src = path_in(cfg->guest_dir, e->d_name);
+		dest = path_in("check", e->d_name);
+		cpio_add_file(c, dest, src, 0644);
+		free(src);
+		free(dest);
+	}
+	closedir(d);
+	add_guest_file_as(c, cfg->guest_dir, "init.sh", "init", 0755);
+}
+
+/*
+ * /check/index: "<index> <name> [args]" a line, the order the guest runs
+ * them in; /check/tests.sh: the lab's test functions. A test that still
+ * carries a script fragment gets it as /check/scripts/<index>.
+ */
+static void add_tests(struct cpio *c, const struct suite_config *cfg,
+		      const struct lab *lab)
+{
+	char path[64], *index = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&index, &len);
+
+	for (int i = 0; i < lab->ntests; i++) {
+		const struct lab_test *t = &lab->tests[i];
+
+		if (t->script) {
+			snprintf(path, sizeof(path), "check/scripts/%d", i);
+			cpio_add_data(c, path, t->script, strlen(t->script),
+				      0644);
+		}
+		fprintf(f, "%d %s%s%s\n", i, t->name, t->args ? " " : "",
+			t->args ? t->args : "");
+	}
+	fclose(f);
+	cpio_add_data(c, "check/index", index, len, 0644);
+	free(index);
+	if (cfg->tests_sh)
+		cpio_add_file(c, "check/tests.sh", cfg->tests_sh, 0644);
+	else
+		cpio_add_data(c, "check/tests.sh", "", 0, 0644);
+}
+
+int guest_module(const struct suite_config *cfg, char *path, size_t size)
+{
+	snprintf(path, size, "%s/mybrd-guest.ko", cfg->workdir);
+	return module_strip(cfg->module, path);
+}
+
+bool guest_module_built(const struct suite_config *cfg)
+{
+	return !cfg->build || module_build_ok(cfg->build);
+}
+
+int suite_build_initramfs(const struct suite_config *cfg,
+			  const struct lab *lab, const char *path)
+{
+	char module[4200];
+	static const char *const dirs[] = {
+		"bin", "dev", "proc", "sys", "tmp", "check", "check/scripts",
+	};
+	struct cpio c;
+	int err = cpio_open(&c, path);
+
+	if (err)
+		return err;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		cpio_add_dir(&c, dirs[i]);
+	cpio_add_file(&c, "bin/busybox", "/bin/busybox", 0755);
+	add_guest_files(&c, cfg);
+	if (guest_module_built(cfg) &&
+	    !guest_module(cfg, module, sizeof(module)))
+		cpio_add_file(&c, "check/mybrd.ko", module, 0644);
+	add_tests(&c, cfg, lab);
+	for (const char *const *p = lab->guest_programs; p && *p; p++)
+		cpio_add_binary(&c, *p);
+	for (const char *const *m = lab->kernel_modules; m && *m; m++)
+		cpio_add_kmod(&c, cfg->modules_dir, *m);
+	return cpio_close(&c);
+}

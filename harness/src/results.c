@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "results.h"
+#include "protocol.h"
+#include "textfile.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *strdupf(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+static char *strdupf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* One plain sentence for a test that never reached its end. */
+static char *crash_cause(const struct suite_config *cfg,
+			 const struct kslice *s, bool killed)
+{
+	size_t at = 0;
+	enum kproblem p = klog_find_problem(s, &at);
+	const char *line = p ? s->log->lines[at] : "";
+
+	if (killed && p)
+		return strdupf("it hung: no end within %.0f s, after a kernel %s (%s)",
+			       cfg->test_limit_s, kproblem_name(p), line);
+	if (killed)
+		return strdupf("it hung: no end within %.0f s and no kernel message",
+			       cfg->test_limit_s);
+	if (p)
+		return strdupf("a kernel %s stopped the VM (%s)",
+			       kproblem_name(p), line);
+	return strdupf("the VM stopped with no kernel message");
+}
+
+char *boot_cause(const struct suite_config *cfg, const struct klog *log,
+		 bool killed)
+{
+	struct kslice all = klog_all(log);
+	size_t at = 0;
+	enum kproblem p = klog_find_problem(&all, &at);
+
+	if (p)
+		return strdupf("the VM did not boot: a kernel %s (%s)",
+			       kproblem_name(p), log->lines[at]);
+	if (killed && cfg->accel && !strcmp(cfg->accel, "kvm"))
+		return strdupf("the VM did not boot within %.0f s under KVM (nested KVM often hangs; ACCEL=tcg works everywhere)",
+			       cfg->boot_limit_s);
+	if (killed)
+		return strdupf("the VM did not boot within %.0f s",
+			       cfg->boot_limit_s);
+	return strdupf("the VM stopped before the tests began (is QEMU installed? see %s)",
+		       cfg->workdir);
+}
+
+int collect(struct suite_run *run, const struct suite_config *cfg,
+	    const struct boot *b, const struct watch *w, int first)
+{
+	struct klog *log = &run->logs[run->nboots - 1];
+	char *text = read_text_file(b->proto, NULL);
+	struct proto p;
+	int next = run->ntests;
+
+	klog_load(log, b->console);
+	proto_parse(&p, text, run->ntests);
+	free(text);
+	for (int i = first; i < run->ntests; i++) {
+		struct test_result *r = &run->results[i];
+
+		if (!p.tests[i].began)
+			continue;
+		r->ran = true;
+		r->ended = p.tests[i].ended;
+		r->rc = p.tests[i].rc;
+		r->output = p.tests[i].output;
+		p.tests[i].output = NULL;
+		r->seconds = w->test_seconds[i];
+		klog_test_slice(log, i, &r->dmesg);
+		if (!r->ended && next == run->ntests) {
+			r->cause = crash_cause(cfg, &r->dmesg, w->killed);
+			next = i + 1;
+		}
+	}
+	/* Stopped between tests: go on with the first that did not run. */
+	if (next == run->ntests && !p.done) {
+		for (int i = first; i < run->ntests; i++)
+			if (!p.tests[i].began) {
+				next = i;
+				break;
+			}
+	}
+	proto_free(&p);
+	return next;
+}
+
+void fail_remaining(struct suite_run *run, int first, const char *why)
+{
+	for (int i = first; i < run->ntests; i++)
+		if (!run->results[i].ran)
+			run->results[i].cause = strdup(why);
+}
