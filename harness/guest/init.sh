@@ -86,13 +86,7 @@ run_tests() {
 		echo "@@BEGIN $idx $name" >&9
 		# $args: the test's arguments, split into words on purpose.
 		# shellcheck disable=SC2086
-		if [ -f "/check/scripts/$idx" ]; then
-			# A checker not yet moved to tests.sh: its fragment.
-			# shellcheck source=/dev/null
-			(cd /tmp && . /check/lib.sh && . "/check/scripts/$idx")
-		else
-			(run_test "$name" $args)
-		fi </dev/null >&9 2>&1
+		(run_test "$name" $args) </dev/null >&9 2>&1
 		rc=$?
 		echo "mybrd-check: end $idx $name rc=$rc" > /dev/kmsg
 		echo "@@END $idx rc=$rc" >&9

@@ -223,11 +223,18 @@ static int find_tests_sh(const struct options *o, const struct lab *lab,
 			 struct suite_config *cfg, struct check_paths *p)
 {
 	const char *missing;
+	char twice[9000];
 
 	snprintf(p->tests_sh, sizeof(p->tests_sh), "%s/%s/tests.sh",
 		 o->c.root, lab->id);
 	if (!access(p->tests_sh, R_OK))
 		cfg->tests_sh = p->tests_sh;
+	if (shell_function_twice(cfg->tests_sh, p->guest, twice,
+				 sizeof(twice))) {
+		printf("%s: %s; they are all sourced together, so rename one (see harness/WRITING-TESTS.md).\n",
+		       lab->id, twice);
+		return 2;
+	}
 	missing = test_without_function(lab, cfg->tests_sh, p->guest);
 	if (!missing)
 		return 0;

@@ -56,24 +56,18 @@ static void add_guest_files(struct cpio *c, const struct suite_config *cfg)
 
 /*
  * /check/index: "<index> <name> [args]" a line, the order the guest runs
- * them in; /check/tests.sh: the lab's test functions. A test that still
- * carries a script fragment gets it as /check/scripts/<index>.
+ * them in; /check/tests.sh: the lab's test functions.
  */
 static void add_tests(struct cpio *c, const struct suite_config *cfg,
 		      const struct lab *lab)
 {
-	char path[64], *index = NULL;
+	char *index = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&index, &len);
 
 	for (int i = 0; i < lab->ntests; i++) {
 		const struct lab_test *t = &lab->tests[i];
 
-		if (t->script) {
-			snprintf(path, sizeof(path), "check/scripts/%d", i);
-			cpio_add_data(c, path, t->script, strlen(t->script),
-				      0644);
-		}
 		fprintf(f, "%d %s%s%s\n", i, t->name, t->args ? " " : "",
 			t->args ? t->args : "");
 	}
@@ -102,7 +96,7 @@ int suite_build_initramfs(const struct suite_config *cfg,
 {
 	char module[4200];
 	static const char *const dirs[] = {
-		"bin", "dev", "proc", "sys", "tmp", "check", "check/scripts",
+		"bin", "dev", "proc", "sys", "tmp", "check",
 	};
 	struct cpio c;
 	int err = cpio_open(&c, path);

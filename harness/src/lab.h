@@ -17,8 +17,6 @@ struct lab_test {
 	const char *behaviour;	/* what is checked, one line */
 	/* Arguments for the test's function, split into words, or NULL. */
 	const char *args;
-	/* Transitional: a shell fragment run instead of the function. */
-	const char *script;
 	/* Asserts on the result; NULL means "exits 0, dmesg clean". */
 	void (*judge)(struct judge *j);
 	const char *hint;	/* where to look when it fails: the TODO */

@@ -64,7 +64,7 @@ const char *test_without_function(const struct lab *lab, const char *tests_sh,
 	const char *missing = NULL;
 
 	for (int i = 0; text && i < lab->ntests && !missing; i++)
-		if (!lab->tests[i].script && !defines(text, lab->tests[i].name))
+		if (!defines(text, lab->tests[i].name))
 			missing = lab->tests[i].name;
 	free(text);
 	return missing;

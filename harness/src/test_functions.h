@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 /*
- * The first test of lab (without a script) whose function "name() {" is in
+ * The first test of lab whose function "name() {" is in
  * neither tests_sh nor a harness/guest/ *.sh file of guest_dir; NULL if
  * every test has one.
  */
