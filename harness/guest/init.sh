@@ -20,13 +20,49 @@ cmdline_value() {
 	sed -n "s/.*check\.$1=\([^ ]*\).*/\1/p" /proc/cmdline
 }
 
-# How long insmod may take before the guest reports it stalled (see
-# stall_watch in registration.sh): check.stall seconds, default 5.
-stall_after() {
-	mkdir -p /run
-	cmdline_value stall | grep . > /run/stall-seconds || echo 5 > /run/stall-seconds
+# stall_watcher SECONDS: once a second, looks for user processes waiting
+# uninterruptibly in the kernel (state D: insmod in a partition scan that
+# never ends, dd waiting for a bio the driver never ended). One seen so at
+# SECONDS samples in a row has stalled: the kernel prints the stacks of the
+# blocked tasks (sysrq w) between two markers, and "@@STALL <command>" goes
+# to stdout (the protocol channel), once per process. Builtins only but
+# sleep: it must cost the tests nothing.
+stall_watcher() {
+	limit=$1 seen=" "
+	while sleep 1; do
+		now=" "
+		for stat in /proc/[0-9]*/stat; do
+			# pid (comm) state ppid pgrp session tty tpgid flags
+			read -r pid comm state _ _ _ _ _ flags _ < "$stat" 2>/dev/null ||
+				continue
+			# Kernel threads (PF_KTHREAD) are the kernel's business.
+			if [ "$state" != D ] || [ $((flags & 0x200000)) -ne 0 ]; then
+				continue
+			fi
+			n=1
+			case $seen in *" $pid:"*)
+				n=${seen#* "$pid":}
+				n=$((${n%% *} + 1)) ;;
+			esac
+			now="$now$pid:$n "
+			[ "$n" -eq "$limit" ] || continue
+			comm=${comm#(}
+			comm=${comm%)}
+			echo "mybrd-check: stalled $comm" > /dev/kmsg
+			echo w > /proc/sysrq-trigger
+			echo "mybrd-check: stall dump end" > /dev/kmsg
+			echo "@@STALL $comm"
+		done
+		seen=$now
+	done
 }
-stall_after
+
+# The watcher runs for the whole boot, in the background, writing to ttyS1;
+# check.stall seconds (the host's test limit / 4), default 5.
+start_stall_watcher() {
+	stall=$(cmdline_value stall)
+	stall_watcher "${stall:-5}" </dev/null >/dev/ttyS1 2>&1 &
+}
 
 run_console() {
 	# PID 1 is this script, which busybox's poweroff cannot signal: the
@@ -43,6 +79,7 @@ echo @@CONSOLE-READY > /dev/ttyS1
 PROFILE
 	# shellcheck source=lib.sh
 	. /check/lib.sh
+	start_stall_watcher
 	load_mybrd && echo "mybrd loaded; 'poweroff' or 'exit' leaves the VM."
 	echo "Each test is a shell function; type its name to run it:"
 	awk '{ printf "  %s", $2 } END { print "" }' /check/index
@@ -61,13 +98,10 @@ fetch_module() {
 	exec 8<&-
 }
 
-# run_test NAME [ARG...]: the test's function, with the helpers loaded.
+# run_test NAME [ARG...]: the test's function (in a subshell of the shell
+# that loaded the helpers and tests.sh once, for every test).
 run_test() {
 	cd /tmp || return
-	# shellcheck source=lib.sh
-	. /check/lib.sh
-	# shellcheck source=/dev/null
-	. /check/tests.sh
 	if ! is_function "$1"; then
 		echo "mybrd-check: tests.sh has no function $1()"
 		return 127
@@ -78,8 +112,11 @@ run_test() {
 run_tests() {
 	first=$(cmdline_value first)
 	exec 9>/dev/ttyS1
+	start_stall_watcher
 	echo "@@READY" >&9
 	[ -e /check/mybrd.ko ] || fetch_module
+	# shellcheck source=/dev/null
+	. /check/tests.sh
 	while read -r idx name args; do
 		[ "$idx" -lt "${first:-0}" ] && continue
 		echo "mybrd-check: begin $idx $name" > /dev/kmsg

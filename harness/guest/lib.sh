@@ -2,7 +2,9 @@
 # The guest's helpers, sourced before every test (and in make console-labN).
 # Each topic's helpers live in their own file beside this one; a name means
 # one thing everywhere. Tests print facts as "key=value" lines; the host's
-# judge reads them.
+# judge reads them. Every tests.sh sources it too: loaded once.
+[ -z "${MYBRD_GUEST_LIB:-}" ] || return 0
+MYBRD_GUEST_LIB=1
 
 # shellcheck source=facts.sh
 . /check/facts.sh

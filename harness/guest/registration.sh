@@ -5,42 +5,15 @@ MODULE=/check/mybrd.ko
 
 # load_mybrd [PARAM=VALUE...]: insmod the module under test, after an rmmod
 # of whatever an earlier step left loaded; prints insmod's own error, if
-# any, and returns its status. An insmod or rmmod that does not return in
-# time is reported (stall_watch).
+# any, and returns its status. (An insmod that never returns is caught by
+# init's stall_watcher, whatever runs it.)
 load_mybrd() {
 	[ -d /sys/module/mybrd ] && unload_mybrd
-	watched insmod "$MODULE" "$@"
+	insmod "$MODULE" "$@"
 }
 
 unload_mybrd() {
-	watched rmmod mybrd
-}
-
-# watched CMD...: runs CMD; if it is still running after the stall time
-# (/run/stall-seconds, from the kernel command line), the kernel prints
-# the stacks of the blocked tasks (sysrq w), between two markers, and
-# "@@STALL CMD" goes to the test's output: the host's lesson then says
-# which command waits in which kernel function. The watcher is a subshell
-# started and left in one go, so an interactive shell shows no job.
-watched() {
-	token=/tmp/.running-$(cat /proc/sys/kernel/random/uuid)
-	: > "$token"
-	(stall_watch "$token" "$1" &)
-	"$@"
-	set -- $?
-	rm -f "$token"
-	return "$1"
-}
-
-# stall_watch TOKEN CMD: after the stall time, if TOKEN still exists, CMD
-# has stalled: dump the blocked tasks' stacks and say so.
-stall_watch() {
-	sleep "$(cat /run/stall-seconds 2>/dev/null || echo 5)"
-	[ -e "$1" ] || return 0
-	echo "mybrd-check: stalled $2" > /dev/kmsg
-	echo w > /proc/sysrq-trigger
-	echo "mybrd-check: stall dump end" > /dev/kmsg
-	echo "@@STALL $2"
+	rmmod mybrd
 }
 
 # The major number /proc/devices lists for mybrd (empty if none).

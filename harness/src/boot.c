@@ -23,6 +23,17 @@
 /* After @@DONE the guest powers off at once; this is only a safety net. */
 #define POWEROFF_LIMIT_S 10.0
 
+/*
+ * How long a process may wait in the kernel before the guest reports it
+ * stalled: a quarter of the test limit (5 s by default; scaled with it).
+ */
+static int stall_seconds(const struct suite_config *cfg)
+{
+	int s = (int)(cfg->test_limit_s / 4 + 0.5);
+
+	return s < 2 ? 2 : s;
+}
+
 void boot_paths(const struct suite_config *cfg, int n, int first,
 		struct boot *b)
 {
@@ -32,8 +43,8 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 		 n);
 	snprintf(b->initrd, sizeof(b->initrd), "%s/initramfs.cpio",
 		 cfg->workdir);
-	snprintf(b->append, sizeof(b->append), "%s check.first=%d",
-		 BASE_APPEND, first);
+	snprintf(b->append, sizeof(b->append), "%s check.first=%d check.stall=%d",
+		 BASE_APPEND, first, stall_seconds(cfg));
 	snprintf(b->feed, sizeof(b->feed), "/tmp/mybrd-feed-%d-%d.sock",
 		 (int)getpid(), n);
 }
@@ -41,8 +52,8 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 void boot_console_paths(const struct suite_config *cfg, struct boot *b)
 {
 	boot_paths(cfg, 0, 0, b);
-	snprintf(b->append, sizeof(b->append), "%s check.mode=console",
-		 BASE_APPEND);
+	snprintf(b->append, sizeof(b->append), "%s check.mode=console check.stall=%d",
+		 BASE_APPEND, stall_seconds(cfg));
 }
 
 struct vm_config vm_config_for(const struct suite_config *cfg,
@@ -151,6 +162,17 @@ static int feed_module(const struct suite_config *cfg, const struct boot *b,
 	return *feed_fd < 0 ? *feed_fd : 0;
 }
 
+/*
+ * The running test has a process stuck in the kernel (the guest's stall
+ * watcher said so, after printing the blocked tasks' stacks): waiting for
+ * the time limit would only delay the lesson.
+ */
+static bool stalled(const struct proto *p)
+{
+	return p->current >= 0 && p->current < p->ntests &&
+	       p->tests[p->current].stalled && !p->tests[p->current].ended;
+}
+
 int watch_boot(const struct suite_config *cfg, const struct boot *b,
 	       int ntests, struct watch *w)
 {
@@ -175,7 +197,7 @@ int watch_boot(const struct suite_config *cfg, const struct boot *b,
 		note_progress(&p, w, t, &last, &since);
 		if (vc.feed_socket)
 			err = feed_module(cfg, b, &p, &feed_fd, &since, t);
-		bool late = overdue(cfg, &p, t, since);
+		bool late = overdue(cfg, &p, t, since) || stalled(&p);
 
 		proto_free(&p);
 		if (late || err) {

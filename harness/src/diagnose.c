@@ -46,7 +46,26 @@ static void trace_release(struct ktrace *t)
 struct blocked {
 	char comm[32];
 	struct ktrace trace;
+	char own[64];	/* its innermost frame "... [mybrd]": the driver's */
 };
+
+/* The innermost reliable "func+0x../0x.. [mybrd]" line of one task's dump. */
+static void module_frame(const struct kslice *one, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	for (size_t i = one->first; i < one->end; i++) {
+		const char *l = one->log->lines[i];
+
+		if (!strstr(l, " [mybrd]"))
+			continue;
+		while (*l == ' ')
+			l++;
+		if (*l == '?')
+			continue;
+		snprintf(buf, size, "%.*s", (int)strcspn(l, "+ "), l);
+		return;
+	}
+}
 
 static bool is_task_line(const char *l)
 {
@@ -96,6 +115,7 @@ static bool pick_task(const struct kslice *dump, const char *comm,
 		if (found)
 			trace_release(&out->trace);
 		snprintf(out->comm, sizeof(out->comm), "%s", name);
+		module_frame(&one, out->own, sizeof(out->own));
 		out->trace = t[0];
 		for (int k = 1; k < n; k++)
 			trace_release(&t[k]);
@@ -153,29 +173,13 @@ static const char *waits_in(const struct ktrace *t)
 	return "?";
 }
 
-/* The innermost frame of the driver (mybrd_*): its index, or t->n. */
-static size_t driver_index(const struct ktrace *t)
+/* What the driver's frame own called: where it went to sleep. */
+static const char *driver_callee(const struct ktrace *t, const char *own)
 {
-	size_t i = 0;
-
-	while (i < t->n && strncmp(t->frames[i], "mybrd_", 6))
-		i++;
-	return i;
-}
-
-static const char *driver_frame(const struct ktrace *t)
-{
-	size_t i = driver_index(t);
-
-	return i < t->n ? t->frames[i] : NULL;
-}
-
-/* What the driver's innermost frame called: where it went to sleep. */
-static const char *driver_callee(const struct ktrace *t)
-{
-	size_t i = driver_index(t);
-
-	return i < t->n && i > 0 ? t->frames[i - 1] : "?";
+	for (size_t i = 1; i < t->n; i++)
+		if (!strcmp(t->frames[i], own))
+			return t->frames[i - 1];
+	return "?";
 }
 
 static char *sentence(const char *fmt, ...)
@@ -212,7 +216,7 @@ static char *explain(const struct blocked *b)
 		"blk_freeze_queue", "blk_queue_start_drain", NULL,
 	};
 	const struct ktrace *t = &b->trace;
-	const char *own = driver_frame(t), *where = waits_in(t);
+	const char *own = b->own[0] ? b->own : NULL, *where = waits_in(t);
 
 	if (has_any(t, scan) && (has(t, "device_add_disk") || has(t, "add_disk")))
 		return sentence("%s is waiting in add_disk()'s partition scan (%s) for a read your driver received and never ended: every bio must end with bio_endio(), every request with blk_mq_end_request()",
@@ -223,13 +227,62 @@ static char *explain(const struct blocked *b)
 	if (own && (!strcmp(where, own) || is_sleep_frame(t->frames[0])) &&
 	    !has_any(t, io_wait) && !has_any(t, scan))
 		return sentence("%s is waiting in your %s() itself: it calls %s() and never returns",
-				b->comm, own, driver_callee(t));
+				b->comm, own, driver_callee(t, own));
 	if (has_any(t, io_wait))
 		return sentence("%s is waiting in %s() for I/O your driver received and never ended",
 				b->comm, where);
 	return sentence("%s is waiting in %s()%s%s%s", b->comm, where,
 			own ? ", called from your " : "", own ? own : "",
 			own ? "()" : "");
+}
+
+size_t stall_start(const struct kslice *s)
+{
+	return s->log ? find_line(s, s->first, STALL_MARK) : s->end;
+}
+
+/*
+ * The frames worth reading: not the scheduler's own (msleep, mutex_lock,
+ * wait_for_completion are calls a driver makes: they stay), not the
+ * system-call entry.
+ */
+static bool frame_worth_showing(const char *f)
+{
+	static const char *const internals[] = {
+		"__schedule", "schedule", "schedule_timeout", "io_schedule",
+		"schedule_preempt_disabled", "__wait_for_common",
+		"folio_wait_bit_common", "io_schedule_timeout",
+		"schedule_hrtimeout_range", "bit_wait_io", "__wait_on_bit",
+		"out_of_line_wait_on_bit", "do_syscall_64", NULL,
+	};
+
+	for (const char *const *s = internals; *s; s++)
+		if (!strcmp(f, *s))
+			return false;
+	return strncmp(f, "entry_SYSCALL", 13);
+}
+
+char *stall_stack(const struct kslice *s)
+{
+	char comm[32], *out = NULL;
+	struct blocked b = { 0 };
+	size_t len = 0, from;
+	FILE *f;
+
+	if (!stalled_command(s, comm, sizeof(comm)))
+		return NULL;
+	from = find_line(s, s->first, STALL_MARK);
+	struct kslice dump = { s->log, from, find_line(s, from, STALL_END) };
+
+	if (!pick_task(&dump, comm, &b))
+		return NULL;
+	f = open_memstream(&out, &len);
+	for (size_t i = 0, n = 0; i < b.trace.n; i++)
+		if (frame_worth_showing(b.trace.frames[i]))
+			fprintf(f, "%s%s", n++ ? " < " : "", b.trace.frames[i]);
+	fclose(f);
+	trace_release(&b.trace);
+	return out;
 }
 
 char *diagnose_stall(const struct kslice *s)

@@ -20,6 +20,16 @@
  */
 char *diagnose_stall(const struct kslice *s);
 
+/*
+ * The stalled task's stack, innermost first, "filemap_read_folio <
+ * read_part_sector < ... < mybrd_init", without the sleeping frames and
+ * the system-call entry; malloc'ed, NULL if s holds no stall dump.
+ */
+char *stall_stack(const struct kslice *s);
+
+/* The line of s where its first stall dump starts, or s->end. */
+size_t stall_start(const struct kslice *s);
+
 /* The command the first stall marker of s names ("insmod"), or NULL. */
 const char *stalled_command(const struct kslice *s, char *buf, size_t size);
 

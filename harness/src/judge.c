@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "judge.h"
+#include "diagnose.h"
 #include "lab.h"
 
 #include <CUnit/CUnit.h>
@@ -35,13 +36,28 @@ static bool is_noise(const char *line)
 	       is_register_dump(line);
 }
 
+/* A stalled task's stack, as one line of frames (the dump is long). */
+static bool print_stall_stack(const struct test_result *r)
+{
+	char *stack = stall_stack(&r->dmesg);
+
+	if (!stack)
+		return false;
+	printf("      stack:    %s\n", stack);
+	free(stack);
+	return true;
+}
+
 static void print_dmesg(const struct test_result *r)
 {
-	const struct kslice *s = &r->dmesg;
+	struct kslice s_before = r->dmesg;
+	const struct kslice *s = &s_before;
 	size_t at, from = s->first, shown = 0;
 
 	if (!s->log)
 		return;
+	/* A stall: the lines before its dump, then the stack in one line. */
+	s_before.end = stall_start(&r->dmesg);
 	/* A problem's report is what matters; otherwise the latest lines. */
 	if (klog_find_problem(s, &at) != KP_NONE)
 		from = at;
@@ -56,6 +72,7 @@ static void print_dmesg(const struct test_result *r)
 	}
 	if (!shown)
 		printf("      dmesg:    (nothing)\n");
+	print_stall_stack(r);
 }
 
 /*
@@ -139,6 +156,9 @@ bool expect_clean_dmesg(struct judge *j)
 
 static bool expect_ended(struct judge *j)
 {
+	/* A diagnosed stall says what never ended: the test's hint is moot. */
+	if (j->result->stalled[0])
+		judge_hint(j, "the stack shows where it waits, innermost first; the sentence above says what for");
 	return expect_that(j, j->result->ended, "the test runs to its end",
 			   "%s", j->result->cause ? j->result->cause :
 			   "it did not run");
@@ -261,8 +281,47 @@ void judge_hint(struct judge *j, const char *hint)
 	j->hint = hint;
 }
 
+/* A test that one root cause kept from running: one line, not a lesson. */
+static void not_run(struct judge *j)
+{
+	char msg[512];
+
+	j->failed = true;
+	snprintf(j->why, sizeof(j->why), "not run: %s hangs the same way in every test (see %s)",
+		 j->result->stalled, j->result->blocked_by);
+	printf("  SKIP  %s: %s: not run, %s hangs the same way in every test (see %s)\n",
+	       j->test->name, j->test->behaviour, j->result->stalled,
+	       j->result->blocked_by);
+	after_lesson = false;
+	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
+	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);
+}
+
+/* The same hang as an earlier test: its lesson is not repeated. */
+static void same_hang(struct judge *j)
+{
+	char msg[512];
+
+	j->failed = true;
+	snprintf(j->why, sizeof(j->why), "%.200s (as in %s)", j->result->cause,
+		 j->result->same_as);
+	printf("  FAIL  %s: %s: it hung the same way as %s, above\n",
+	       j->test->name, j->test->behaviour, j->result->same_as);
+	after_lesson = false;
+	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
+	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);
+}
+
 void judge_run(struct judge *j)
 {
+	if (j->result->blocked_by) {
+		not_run(j);
+		return;
+	}
+	if (j->result->same_as) {
+		same_hang(j);
+		return;
+	}
 	parse_facts(j);
 	/* A crash or hang is the lesson, whatever the judge would check. */
 	if (expect_ended(j)) {

@@ -23,6 +23,15 @@ struct test_result {
 	struct kslice dmesg;	/* its kernel messages */
 	char *cause;		/* why it did not end: crash, hang, no boot */
 	double seconds;
+	/* The command the guest found stuck in the kernel ("insmod"), or "". */
+	char stalled[32];
+	/*
+	 * Not run because every test before it hung the same way: the
+	 * first of them, whose lesson says why; NULL otherwise.
+	 */
+	const char *blocked_by;
+	/* Hung as this earlier test did (its lesson says why), or NULL. */
+	const char *same_as;
 };
 
 /* One "key=value" line the test printed. */

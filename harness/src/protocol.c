@@ -38,6 +38,10 @@ static void take_line(struct proto *p, const char *line, size_t len)
 			p->tests[idx].ended = true;
 			p->tests[idx].rc = rc;
 		}
+	} else if (len >= 7 && strncmp(line, "@@STALL", 7) == 0) {
+		if (p->current >= 0 && p->current < p->ntests &&
+		    !p->tests[p->current].ended)
+			p->tests[p->current].stalled = true;
 	} else if (p->current >= 0 && p->current < p->ntests &&
 		   !p->tests[p->current].ended) {
 		append_line(&p->tests[p->current].output, line, len);

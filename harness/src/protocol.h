@@ -5,6 +5,9 @@
  *   @@WANT-MODULE            it waits for the module on ttyS2
  *   @@BEGIN <index> <name>   a test starts; its output follows
  *   @@END <index> rc=<rc>    it ended with that exit status
+ *   @@STALL <command>        a process of the running test has waited in
+ *                            the kernel for the stall time (init.sh's
+ *                            stall_watcher); its stacks are in dmesg
  *   @@DONE                   every test ran; the guest powers off
  */
 #ifndef MYBRD_PROTOCOL_H
@@ -16,6 +19,7 @@
 struct proto_test {
 	bool began;
 	bool ended;
+	bool stalled;	/* "@@STALL <command>" came while it ran */
 	int rc;
 	char *output;
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "results.h"
+#include "diagnose.h"
 #include "protocol.h"
 #include "textfile.h"
 
@@ -31,6 +32,14 @@ static char *crash_cause(const struct suite_config *cfg,
 	enum kproblem p = klog_find_problem(s, &at);
 	const char *line = p ? s->log->lines[at] : "";
 
+	char *why = killed ? diagnose_stall(s) : NULL;
+
+	if (why) {
+		char *cause = strdupf("it hung: %s", why);
+
+		free(why);
+		return cause;
+	}
 	if (killed && p)
 		return strdupf("it hung: no end within %.0f s, after a kernel %s (%s)",
 			       cfg->test_limit_s, kproblem_name(p), line);
@@ -87,6 +96,9 @@ int collect(struct suite_run *run, const struct suite_config *cfg,
 		r->seconds = w->test_seconds[i];
 		klog_test_slice(log, i, &r->dmesg);
 		if (!r->ended && next == run->ntests) {
+			if (w->killed)
+				stalled_command(&r->dmesg, r->stalled,
+						sizeof(r->stalled));
 			r->cause = crash_cause(cfg, &r->dmesg, w->killed);
 			next = i + 1;
 		}
@@ -101,6 +113,46 @@ int collect(struct suite_run *run, const struct suite_config *cfg,
 	}
 	proto_free(&p);
 	return next;
+}
+
+/*
+ * Did test i hang as the last test that hung did, in insmod or rmmod? Then
+ * every test will (each loads the module). The earlier test's index, or -1.
+ */
+int same_hang_again(const struct suite_run *run, int i)
+{
+	const struct test_result *r = &run->results[i];
+
+	if (!r->stalled[0] || !r->cause ||
+	    (strcmp(r->stalled, "insmod") && strcmp(r->stalled, "rmmod")))
+		return -1;
+	for (int k = i - 1; k >= 0; k--) {
+		const struct test_result *e = &run->results[k];
+
+		if (!e->ran || e->ended)
+			continue;
+		if (e->cause && !strcmp(e->cause, r->cause) &&
+		    !strcmp(e->stalled, r->stalled))
+			return k;
+		return -1;
+	}
+	return -1;
+}
+
+/* The tests after i do not run: test `first`'s hang would stop them all. */
+void block_remaining(struct suite_run *run, const struct lab *lab, int i,
+		     int first)
+{
+	run->results[i].same_as = lab->tests[first].name;
+	for (int k = i + 1; k < run->ntests; k++) {
+		struct test_result *r = &run->results[k];
+
+		if (r->ran)
+			continue;
+		r->blocked_by = lab->tests[first].name;
+		memcpy(r->stalled, run->results[i].stalled,
+		       sizeof(r->stalled));
+	}
 }
 
 void fail_remaining(struct suite_run *run, int first, const char *why)

@@ -24,4 +24,14 @@ char *boot_cause(const struct suite_config *cfg, const struct klog *log,
 /* Every test from first on that did not run fails for why. */
 void fail_remaining(struct suite_run *run, int first, const char *why);
 
+/*
+ * Did test i hang as the test that hung before it did, stuck in insmod or
+ * rmmod? The earlier test's index, or -1.
+ */
+int same_hang_again(const struct suite_run *run, int i);
+
+/* Tests after i are not run: they would hang as test first did. */
+void block_remaining(struct suite_run *run, const struct lab *lab, int i,
+		     int first);
+
 #endif

@@ -55,6 +55,12 @@ static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 			fail_remaining(run, first, "the VM stopped before this test began");
 			break;
 		}
+		/* One root cause, one lesson: no boot per test to show it. */
+		if (next > 0 && same_hang_again(run, next - 1) >= 0) {
+			block_remaining(run, lab, next - 1,
+					same_hang_again(run, next - 1));
+			break;
+		}
 		first = next;
 	}
 	return 0;

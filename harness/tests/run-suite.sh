@@ -83,8 +83,8 @@ BROKEN=(
 	"oops-in-init|loads_cleanly,registers_major|a kernel oops stopped the VM|2"
 	"panics|loads_cleanly|a kernel panic stopped the VM (Kernel panic - not syncing: mybrd self-test: panic in init)|1"
 	"warns|loads_cleanly|a kernel WARNING|1"
-	"hangs-in-init|loads_cleanly,registers_major|it hung: no end within|2"
-	"hangs-in-rmmod|rmmod_removes_disk_and_major|it hung: no end within|1"
+	"hangs-in-init|loads_cleanly,registers_major|it hung: insmod is waiting in your broken_init() itself: it calls msleep() and never returns|2"
+	"hangs-in-rmmod|rmmod_removes_disk_and_major|it hung: rmmod is waiting in your broken_exit() itself: it calls msleep() and never returns|1"
 )
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major
@@ -316,7 +316,22 @@ judge_mutants() {
 				verdict fail "$lab/$test does not fail on mutant $name (${res:-not run}): it cannot catch $(mutant_field "$f" why)"
 			fi
 		done
+		judge_mutant_says "$f" "$OUT/$FIRST_KERNEL/$lab-mutant-$name"
 	done
+}
+
+# A mutant's "# says:": its lesson must contain that text. The check's
+# time is reported, not asserted (timing is measured, never a verdict).
+judge_mutant_says() {
+	local f=$1 run=$2 says name
+	name=$(mutant_name "$f")
+	says=$(mutant_field "$f" says)
+	[ -n "$says" ] || return 0
+	if grep -qF -- "$says" "$run.out"; then
+		verdict ok "mutant $name: the lesson says '$says' ($(run_seconds "$run") s)"
+	else
+		verdict fail "mutant $name: no '$says' in the checker's output"
+	fi
 }
 
 # covered LAB TEST: is a test the skeleton passes proven able to fail, by
