@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "diagnose.h"
+#include "format.h"
 
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -182,21 +182,6 @@ static const char *driver_callee(const struct ktrace *t, const char *own)
 	return "?";
 }
 
-static char *sentence(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *sentence(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
-
 /* What the stack most likely waits for, as a sentence. */
 static char *explain(const struct blocked *b)
 {
@@ -219,19 +204,19 @@ static char *explain(const struct blocked *b)
 	const char *own = b->own[0] ? b->own : NULL, *where = waits_in(t);
 
 	if (has_any(t, scan) && (has(t, "device_add_disk") || has(t, "add_disk")))
-		return sentence("%s is waiting in add_disk()'s partition scan (%s) for a read your driver received and never ended: every bio must end with bio_endio(), every request with blk_mq_end_request()",
+		return strdupf("%s is waiting in add_disk()'s partition scan (%s) for a read your driver received and never ended: every bio must end with bio_endio(), every request with blk_mq_end_request()",
 				b->comm, where);
 	if (has(t, "del_gendisk") && has_any(t, drain))
-		return sentence("%s is waiting in del_gendisk() for requests your driver received and never ended (%s)",
+		return strdupf("%s is waiting in del_gendisk() for requests your driver received and never ended (%s)",
 				b->comm, where);
 	if (own && (!strcmp(where, own) || is_sleep_frame(t->frames[0])) &&
 	    !has_any(t, io_wait) && !has_any(t, scan))
-		return sentence("%s is waiting in your %s() itself: it calls %s() and never returns",
+		return strdupf("%s is waiting in your %s() itself: it calls %s() and never returns",
 				b->comm, own, driver_callee(t, own));
 	if (has_any(t, io_wait))
-		return sentence("%s is waiting in %s() for I/O your driver received and never ended",
+		return strdupf("%s is waiting in %s() for I/O your driver received and never ended",
 				b->comm, where);
-	return sentence("%s is waiting in %s()%s%s%s", b->comm, where,
+	return strdupf("%s is waiting in %s()%s%s%s", b->comm, where,
 			own ? ", called from your " : "", own ? own : "",
 			own ? "()" : "");
 }
@@ -299,7 +284,7 @@ char *diagnose_stall(const struct kslice *s)
 	struct kslice dump = { s->log, from, to };
 
 	if (!pick_task(&dump, comm, &b))
-		return sentence("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
+		return strdupf("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
 				comm);
 	why = explain(&b);
 	trace_release(&b.trace);

@@ -1,28 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "results.h"
 #include "diagnose.h"
+#include "format.h"
 #include "protocol.h"
 #include "textfile.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static char *strdupf(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-
-static char *strdupf(const char *fmt, ...)
-{
-	va_list ap;
-	char *s;
-
-	va_start(ap, fmt);
-	if (vasprintf(&s, fmt, ap) < 0)
-		s = NULL;
-	va_end(ap);
-	return s;
-}
 
 /* One plain sentence for a test that never reached its end. */
 static char *crash_cause(const struct suite_config *cfg,
