@@ -14,21 +14,6 @@ registers_disk() {
 	fact nr_pages "$(nr_pages)"
 }
 
-# try_bad_size NAME SIZE: insmod with size_mb=SIZE; prints rc_NAME (insmod's
-# status) and left_NAME=nothing if no major and no disk are left, else
-# left_NAME=something.
-try_bad_size() {
-	load_mybrd size_mb="$2" 2>/dev/null
-	fact "rc_$1" $?
-	if [ -z "$(mybrd_major)" ] && [ ! -e /sys/block/mybrd ]; then
-		fact "left_$1" nothing
-	else
-		fact "left_$1" something
-	fi
-	[ -d /sys/module/mybrd ] && rmmod mybrd
-	true
-}
-
 rejects_invalid_sizes() {
 	try_bad_size zero 0
 	try_bad_size negative -1

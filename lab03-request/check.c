@@ -10,6 +10,7 @@
  * what it printed ("key=value" facts), its status and its dmesg; what the
  * judges share with lab04-mq is in judge_mq.h.
  */
+#include "core_tests.h"
 #include "lab.h"
 #include "judge_mq.h"
 
@@ -294,6 +295,8 @@ static const struct lab_test tests[] = {
 		.hint = "TODO 6 and mybrd_exit(): del_gendisk(), put_disk(), blk_mq_free_tag_set(), free the store, remove debugfs",
 		.skeleton_fails = true,
 	},
+	TEST_CORE_REGISTRATION("lab 01's registration is given code here: mybrd_check_size() before anything is registered, set_capacity() in sectors; TODO 6 undoes init in reverse order", true),
+	TEST_CORE_DATA("TODO 4: every segment of every bio at its own sector (rq_for_each_segment, the sector advanced by bv_len >> SECTOR_SHIFT); the page store of lab 02 (mybrd_offset(), zeroed holes) is given", true),
 };
 
 static const struct lab lab03 = {

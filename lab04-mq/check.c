@@ -12,6 +12,7 @@
  * its dmesg; what the judges share with lab03-request is in judge_mq.h.
  * The VM has 2 CPUs.
  */
+#include "core_tests.h"
 #include "lab.h"
 #include "judge_mq.h"
 
@@ -389,6 +390,8 @@ static const struct lab_test tests[] = {
 		.hint = "TODO 1: kstrtoint() refuses text; then check min and max (completion is 0 or 1)",
 		.skeleton_fails = true,
 	},
+	TEST_CORE_REGISTRATION("lab 03's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod", false),
+	TEST_CORE_DATA("the data path is lab 03's (given): every segment at its own sector, mybrd_offset() inside the page, holes read as zeros; TODOs 6-7 must end each request with its status", false),
 };
 
 static const struct lab lab04 = {

@@ -14,6 +14,7 @@
  * holder every dd would start from an empty cache.
  */
 #include "biotrace.h"
+#include "core_tests.h"
 #include "lab.h"
 
 static void judge_switch(struct judge *j)
@@ -238,6 +239,8 @@ static const struct lab_test tests[] = {
 		.judge = judge_roundtrip,
 		.hint = "lab 02's store: mybrd_do_bvec(), mybrd_insert_page(); TODO 2 must not touch the bio",
 	},
+	TEST_CORE_REGISTRATION("lab 02's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod", false),
+	TEST_CORE_DATA("lab 02's data path is given code: the trace (TODO 2) must only read the bio, never advance or change it", false),
 };
 
 static const struct lab lab05 = {

@@ -12,6 +12,7 @@
  * (harness/src/biotrace.h).
  */
 #include "biotrace.h"
+#include "core_tests.h"
 #include "lab.h"
 
 #include <stdio.h>
@@ -357,6 +358,8 @@ static const struct lab_test tests[] = {
 			       false),
 	TEST_DROP_CACHES_KEEPS_DIRTY_PAGES("lab 05's mybrd_trace_bio(); drop_caches only evicts clean pages, it never writes",
 					   false),
+	TEST_CORE_REGISTRATION("lab 05's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod (and TODO 6: the kprobe too)", false),
+	TEST_CORE_DATA("lab 05's data path is given code: TODOs 1 and 3 must only read the bio, never advance or change it, and end it as before", false),
 };
 
 static const struct lab lab06 = {

@@ -20,3 +20,5 @@ MYBRD_GUEST_LIB=1
 . /check/mq.sh
 # shellcheck source=bench.sh
 . /check/bench.sh
+# shellcheck source=core.sh
+. /check/core.sh

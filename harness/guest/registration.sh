@@ -47,3 +47,18 @@ disk_size() {
 loads_cleanly() {
 	load_mybrd
 }
+
+# try_bad_size NAME SIZE: insmod with size_mb=SIZE; prints rc_NAME (insmod's
+# status) and left_NAME=nothing if no major and no disk are left, else
+# left_NAME=something.
+try_bad_size() {
+	load_mybrd size_mb="$2" 2>/dev/null
+	fact "rc_$1" $?
+	if [ -z "$(mybrd_major)" ] && [ ! -e /sys/block/mybrd ]; then
+		fact "left_$1" nothing
+	else
+		fact "left_$1" something
+	fi
+	[ -d /sys/module/mybrd ] && rmmod mybrd
+	true
+}

@@ -1,0 +1,5 @@
+# lab: lab03-request
+# from: solutions/lab03-request/mybrd.c
+# fails: core_data
+# why: a read of a sector never written leaves the buffer as it was
+s/^\(\t*\)memzero_page(page, off, chunk);/\1(void)off;/

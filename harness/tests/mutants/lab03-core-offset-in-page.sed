@@ -1,0 +1,5 @@
+# lab: lab03-request
+# from: solutions/lab03-request/mybrd.c
+# fails: core_data
+# why: every sector is stored at the start of its page (the offset ignored)
+s/return (sector \& (PAGE_SECTORS - 1)) << SECTOR_SHIFT;/return 0;/

@@ -1,0 +1,5 @@
+# lab: lab05-pagecache
+# from: solutions/lab05-pagecache/mybrd.c
+# fails: core_registration
+# why: the capacity is half of size_mb (a wrong sector count)
+s/set_capacity(disk, (sector_t)size_mb \* MYBRD_SECTORS_PER_MB);/set_capacity(disk, (sector_t)size_mb * MYBRD_SECTORS_PER_MB \/ 2);/
