@@ -142,6 +142,18 @@ static void judge_refused(struct judge *j)
 	expect_unregistered(j, "", "after the refused insmod");
 }
 
+static void judge_partition(struct judge *j)
+{
+	const char *blocks = fact_of(j, "blocks");
+
+	expect_ok(j);
+	expect_that(j, blocks && *blocks,
+		    "with size_mb=16, /proc/partitions has a line for mybrd",
+		    "no mybrd in /proc/partitions (no disk added, or one of 0 sectors)");
+	expect_number(j, "blocks", 16384,
+		      "with size_mb=16, /proc/partitions lists 16384 blocks of 1 KiB for mybrd");
+}
+
 static const struct lab_test tests[] = {
 	{
 		.name = "loads_cleanly",
@@ -209,6 +221,13 @@ static const struct lab_test tests[] = {
 		.behaviour = "size_mb=1048576 (1 TiB) is refused and leaves nothing registered",
 		.judge = judge_refused,
 		.hint = "TODO 1: refuse sizes above MYBRD_MAX_SIZE_MB with -EINVAL",
+		.skeleton_fails = true,
+	},
+	{
+		.name = "partition_entry_matches_size",
+		.behaviour = "/proc/partitions lists mybrd with size_mb * 1024 blocks (1 KiB each)",
+		.judge = judge_partition,
+		.hint = "TODO 4: set_capacity() in 512-byte sectors, size_mb * 2048 (= size_mb * 1024 KiB blocks); TODO 5: add_disk() lists the disk in /proc/partitions",
 		.skeleton_fails = true,
 	},
 };

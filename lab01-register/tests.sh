@@ -72,3 +72,8 @@ rejects_negative_size() {
 rejects_huge_size() {
 	refused 1048576
 }
+
+partition_entry_matches_size() {
+	load_mybrd size_mb=16 || exit
+	fact blocks "$(awk '$4 == "mybrd" { print $3 }' /proc/partitions)"
+}
