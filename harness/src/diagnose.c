@@ -221,6 +221,15 @@ static char *explain(const struct blocked *b)
 			own ? "()" : "");
 }
 
+bool crashed_while_loading(const struct kslice *s)
+{
+	size_t at;
+
+	if (!s->log || klog_find_problem(s, &at) == KP_NONE)
+		return false;
+	return find_line(s, s->first, "mybrd-check: loaded") > at;
+}
+
 size_t stall_start(const struct kslice *s)
 {
 	return s->log ? find_line(s, s->first, STALL_MARK) : s->end;

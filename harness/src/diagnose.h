@@ -30,6 +30,13 @@ char *stall_stack(const struct kslice *s);
 /* The line of s where its first stall dump starts, or s->end. */
 size_t stall_start(const struct kslice *s);
 
+/*
+ * Did the first problem of s (an oops, a panic) hit while the test's first
+ * load_mybrd ran, before its "mybrd-check: loaded" marker (whichever task
+ * it hit: the partition scan's reads may run in a kworker)?
+ */
+bool crashed_while_loading(const struct kslice *s);
+
 /* The command the first stall marker of s names ("insmod"), or NULL. */
 const char *stalled_command(const struct kslice *s, char *buf, size_t size);
 

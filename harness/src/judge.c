@@ -157,7 +157,7 @@ bool expect_clean_dmesg(struct judge *j)
 static bool expect_ended(struct judge *j)
 {
 	/* A diagnosed stall says what never ended: the test's hint is moot. */
-	if (j->result->stalled[0])
+	if (j->result->stalled[0] && !j->result->crashed)
 		judge_hint(j, "the stack shows where it waits, innermost first; the sentence above says what for");
 	return expect_that(j, j->result->ended, "the test runs to its end",
 			   "%s", j->result->cause ? j->result->cause :
@@ -287,10 +287,12 @@ static void not_run(struct judge *j)
 	char msg[512];
 
 	j->failed = true;
-	snprintf(j->why, sizeof(j->why), "not run: %s hangs the same way in every test (see %s)",
-		 j->result->stalled, j->result->blocked_by);
-	printf("  SKIP  %s: %s: not run, %s hangs the same way in every test (see %s)\n",
-	       j->test->name, j->test->behaviour, j->result->stalled,
+	const char *verb = j->result->crashed ? "crashes" : "hangs";
+
+	snprintf(j->why, sizeof(j->why), "not run: %s %s the same way in every test (see %s)",
+		 j->result->stalled, verb, j->result->blocked_by);
+	printf("  SKIP  %s: %s: not run, %s %s the same way in every test (see %s)\n",
+	       j->test->name, j->test->behaviour, j->result->stalled, verb,
 	       j->result->blocked_by);
 	after_lesson = false;
 	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
@@ -305,8 +307,9 @@ static void same_hang(struct judge *j)
 	j->failed = true;
 	snprintf(j->why, sizeof(j->why), "%.200s (as in %s)", j->result->cause,
 		 j->result->same_as);
-	printf("  FAIL  %s: %s: it hung the same way as %s, above\n",
-	       j->test->name, j->test->behaviour, j->result->same_as);
+	printf("  FAIL  %s: %s: it %s the same way as %s, above\n",
+	       j->test->name, j->test->behaviour,
+	       j->result->crashed ? "crashed" : "hung", j->result->same_as);
 	after_lesson = false;
 	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
 	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);

@@ -23,8 +23,12 @@ struct test_result {
 	struct kslice dmesg;	/* its kernel messages */
 	char *cause;		/* why it did not end: crash, hang, no boot */
 	double seconds;
-	/* The command the guest found stuck in the kernel ("insmod"), or "". */
+	/*
+	 * The command the guest found stuck in the kernel ("insmod"), or the
+	 * one a crash hit (then crashed is set), or "".
+	 */
 	char stalled[32];
+	bool crashed;
 	/*
 	 * Not run because every test before it hung the same way: the
 	 * first of them, whose lesson says why; NULL otherwise.

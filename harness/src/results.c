@@ -2,6 +2,7 @@
 #include "results.h"
 #include "diagnose.h"
 #include "format.h"
+#include "symbolize.h"
 #include "protocol.h"
 #include "textfile.h"
 
@@ -25,16 +26,24 @@ static char *crash_cause(const struct suite_config *cfg,
 		free(why);
 		return cause;
 	}
+	char *where = p ? locate_problem(s, cfg->module) : NULL;
+	char *cause;
+
 	if (killed && p)
-		return strdupf("it hung: no end within %.0f s, after a kernel %s (%s)",
-			       cfg->test_limit_s, kproblem_name(p), line);
-	if (killed)
-		return strdupf("it hung: no end within %.0f s and no kernel message",
-			       cfg->test_limit_s);
-	if (p)
-		return strdupf("a kernel %s stopped the VM (%s)",
-			       kproblem_name(p), line);
-	return strdupf("the VM stopped with no kernel message");
+		cause = strdupf("it hung: no end within %.0f s, after a kernel %s (%s)%s%s",
+				cfg->test_limit_s, kproblem_name(p), line,
+				where ? ", in " : "", where ? where : "");
+	else if (killed)
+		cause = strdupf("it hung: no end within %.0f s and no kernel message",
+				cfg->test_limit_s);
+	else if (p)
+		cause = strdupf("a kernel %s stopped the VM (%s)%s%s",
+				kproblem_name(p), line, where ? ", in " : "",
+				where ? where : "");
+	else
+		cause = strdupf("the VM stopped with no kernel message");
+	free(where);
+	return cause;
 }
 
 char *boot_cause(const struct suite_config *cfg, const struct klog *log,
@@ -84,6 +93,11 @@ int collect(struct suite_run *run, const struct suite_config *cfg,
 			if (w->killed)
 				stalled_command(&r->dmesg, r->stalled,
 						sizeof(r->stalled));
+			else if (crashed_while_loading(&r->dmesg)) {
+				r->crashed = true;
+				snprintf(r->stalled, sizeof(r->stalled),
+					 "insmod");
+			}
 			r->cause = crash_cause(cfg, &r->dmesg, w->killed);
 			next = i + 1;
 		}
@@ -137,6 +151,7 @@ void block_remaining(struct suite_run *run, const struct lab *lab, int i,
 		r->blocked_by = lab->tests[first].name;
 		memcpy(r->stalled, run->results[i].stalled,
 		       sizeof(r->stalled));
+		r->crashed = run->results[i].crashed;
 	}
 }
 

@@ -55,7 +55,7 @@ run_check() {
 	local kernel=$1 lab=$2 name=$3 src=$4
 	shift 4
 	local run=$OUT/$kernel/$lab-$name
-	local ko=$OUT/$kernel/modules/$lab-$name/mybrd-guest.ko
+	local ko=$OUT/$kernel/modules/$lab-$name/mybrd.ko
 	local module=(--src "$src")
 	[ -f "$ko" ] && module=(--module "$ko")
 	mkdir -p "$run"
@@ -80,7 +80,7 @@ pool() {
 BROKEN=(
 	"no-compile|loads_cleanly|mybrd.c does not compile|"
 	"fails-insmod|loads_cleanly|No such device|1"
-	"oops-in-init|loads_cleanly,registers_major|a kernel oops stopped the VM|2"
+	"oops-in-init|loads_cleanly,registers_major|), in mybrd.c:9 in broken_init()|2"
 	"panics|loads_cleanly|a kernel panic stopped the VM (Kernel panic - not syncing: mybrd self-test: panic in init)|1"
 	"warns|loads_cleanly|a kernel WARNING|1"
 	"hangs-in-init|loads_cleanly,registers_major|it hung: insmod is waiting in your broken_init() itself: it calls msleep() and never returns|2"
