@@ -5,6 +5,7 @@
  * Each test is a shell function of tests.sh run in the VM and a judge of
  * what it printed ("key=value" facts), its status and its dmesg.
  */
+#include "core_tests.h"
 #include "lab.h"
 
 #include <stdio.h>
@@ -157,7 +158,8 @@ static void judge_partition(struct judge *j)
 static const struct lab_test tests[] = {
 	{
 		.name = "loads_cleanly",
-		.behaviour = "insmod mybrd.ko succeeds with no oops, BUG or WARNING",
+		.behaviour = "insmod mybrd.ko succeeds: no oops, BUG, WARNING or I/O error in dmesg",
+		.judge = judge_loads_cleanly,
 		.hint = "insmod's error and dmesg say what failed; look at the error paths of mybrd_init()",
 	},
 	{

@@ -11,6 +11,7 @@
  * harness/guest/) and a judge of the "key=value" facts it printed, its
  * status and its dmesg; judge_data.h judges the data helpers' facts.
  */
+#include "core_tests.h"
 #include "lab.h"
 #include "judge_data.h"
 
@@ -335,10 +336,12 @@ static const struct lab_test tests[] = {
 		 * scan calls it before mybrd.disk is set, an oops.
 		 */
 		.name = "loads_cleanly",
-		.behaviour = "insmod mybrd.ko succeeds with no oops, BUG or WARNING",
+		.behaviour = "insmod mybrd.ko succeeds: no oops, BUG, WARNING or I/O error in dmesg",
+		.judge = judge_loads_cleanly,
 		.hint = "insmod's error and dmesg say what failed: add_disk() "
 			"already reads the disk (partition scan) through "
 			"mybrd_submit_bio()",
+		.skeleton_fails = true,
 	},
 	{
 		/* Lab 01's registration and lab 02's debugfs file; the

@@ -13,6 +13,14 @@
 
 #include "judge.h"
 
+/*
+ * loads_cleanly's judge, every lab's: insmod exits 0, dmesg has no oops,
+ * BUG or WARNING, no I/O error (add_disk()'s partition scan reads the
+ * disk: a driver that fails those reads fills dmesg at load) and no "init
+ * suspiciously returned" (an init returning a positive value).
+ */
+void judge_loads_cleanly(struct judge *j);
+
 void judge_core_registration(struct judge *j);
 void judge_core_data(struct judge *j);
 
