@@ -241,6 +241,7 @@ static const struct lab_test tests[] = {
 	},
 	TEST_CORE_REGISTRATION("lab 02's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod", false),
 	TEST_CORE_DATA("lab 02's data path is given code: the trace (TODO 2) must only read the bio, never advance or change it", false),
+	TEST_DEFAULTS_ARE_OFF("trace", "TODO 1: static bool trace; is false unless insmod or /sys/module/mybrd/parameters/trace sets it; TODO 2 prints only if (trace)", true),
 };
 
 static const struct lab lab05 = {

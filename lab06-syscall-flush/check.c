@@ -306,6 +306,15 @@ static void judge_drop_stack(struct judge *j)
 	expect_data(j, "sum", "after drop_caches and sync");
 }
 
+/* A kprobe left registered after rmmod runs freed code: an oops. */
+static void judge_unload_removes_the_probe(struct judge *j)
+{
+	expect_ok(j);
+	expect_fact(j, "rmmod_rc", "0", "rmmod mybrd exits 0");
+	expect_fact(j, "dropped", "ok",
+		    "echo 1 > /proc/sys/vm/drop_caches works after rmmod");
+}
+
 static const struct lab_test tests[] = {
 	{
 		.name = "close_writes_in_close",
@@ -360,6 +369,13 @@ static const struct lab_test tests[] = {
 					   false),
 	TEST_CORE_REGISTRATION("lab 05's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod (and TODO 6: the kprobe too)", false),
 	TEST_CORE_DATA("lab 05's data path is given code: TODOs 1 and 3 must only read the bio, never advance or change it, and end it as before", false),
+	TEST_DEFAULTS_ARE_OFF("trace stack write_cache trace_evict", "every switch is off unless insmod sets it: TODO 1 dumps the stack only if (stack), TODO 6 registers the kprobe only if (trace_evict)", false),
+	{
+		.name = "unload_removes_the_probe",
+		.behaviour = "after rmmod of a trace_evict=1 module, drop_caches runs with no probe left behind",
+		.judge = judge_unload_removes_the_probe,
+		.hint = "TODO 6: mybrd_unprobe_evictions() must unregister_kprobe() before the module's code and the probe are freed",
+	},
 };
 
 static const struct lab lab06 = {

@@ -65,3 +65,19 @@ drop_caches_stack() {
 	between_steps sync synced sync
 	fact sum "$(block_sum 100)"
 }
+
+# unload_removes_the_probe: with trace_evict=1 (a kprobe on
+# invalidate_mapping_pages()), rmmod, then drop_caches: a probe left
+# registered would run a handler that is gone with the module.
+unload_removes_the_probe() {
+	load_mybrd trace_evict=1 || exit
+	read_block 0
+	unload_mybrd
+	fact rmmod_rc $?
+	cat /check/lib.sh > /dev/null
+	if echo 1 > /proc/sys/vm/drop_caches; then
+		fact dropped ok
+	else
+		fact dropped failed
+	fi
+}

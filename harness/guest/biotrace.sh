@@ -97,3 +97,19 @@ drop_caches_keeps_dirty_pages() {
 	between_steps sync synced sync
 	fact sum "$(block_sum 200)"
 }
+
+# defaults_are_off PARAM...: mybrd loaded with no parameter at all: each
+# PARAM's value (param_NAME=N, or "missing"), then a direct write and read
+# of block 1 between the steps "quiet" and "quiet_end": with every switch
+# off by default, the driver prints nothing for them.
+defaults_are_off() {
+	bio_trace_setup
+	load_mybrd || exit
+	for p in "$@"; do
+		fact "param_$p" "$(cat "/sys/module/mybrd/parameters/$p" 2>/dev/null || echo missing)"
+	done
+	trace_step quiet
+	write_block 1 oflag=direct
+	read_block 1 iflag=direct
+	trace_step quiet_end
+}

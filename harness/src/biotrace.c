@@ -4,6 +4,7 @@
  * with the judges of the two tests they share.
  */
 #include "biotrace.h"
+#include "lab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -198,4 +199,46 @@ void judge_drop_caches_keeps_dirty_pages(struct judge *j)
 	expect_reached(j, "sync", "synced", "WRITE", 1600,
 		       "the dirty page survived drop_caches: sync writes it (WRITE at sector 1600)");
 	expect_data(j, "sum", "after drop_caches and sync");
+}
+
+/* A line of s starting with prefix (after leading spaces)? */
+static bool slice_has_line(const struct kslice *s, const char *prefix)
+{
+	for (size_t i = s->first; i < s->end; i++) {
+		const char *l = s->log->lines[i];
+
+		while (*l == ' ')
+			l++;
+		if (!strncmp(l, prefix, strlen(prefix)))
+			return true;
+	}
+	return false;
+}
+
+void judge_defaults_are_off(struct judge *j)
+{
+	char params[256], *save = NULL;
+	struct kslice quiet;
+
+	expect_ok(j);
+	snprintf(params, sizeof(params), "%s",
+		 j->test->args ? j->test->args : "");
+	for (char *p = strtok_r(params, " ", &save); p;
+	     p = strtok_r(NULL, " ", &save)) {
+		char key[64], expected[160];
+
+		snprintf(key, sizeof(key), "param_%s", p);
+		snprintf(expected, sizeof(expected),
+			 "/sys/module/mybrd/parameters/%s is N when insmod sets no parameter",
+			 p);
+		expect_fact(j, key, "N", expected);
+	}
+	expect_no_io(j, "quiet", "quiet_end", "WRITE",
+		     "no trace line for a write when no parameter is set");
+	expect_no_io(j, "quiet", "quiet_end", "READ",
+		     "no trace line for a read when no parameter is set");
+	if (expect_step_slice(j, "quiet", "quiet_end", &quiet))
+		expect_that(j, !slice_has_line(&quiet, "Call Trace:"),
+			    "no call stack printed for a write when no parameter is set",
+			    "a \"Call Trace:\" between the steps");
 }

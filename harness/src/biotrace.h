@@ -80,6 +80,22 @@ void judge_trace_line_format(struct judge *j);
 void judge_drop_caches_keeps_dirty_pages(struct judge *j);
 
 /* Their rows in a lab's tests[]: the hint and skeleton_fails are the lab's. */
+/*
+ * defaults_are_off's judge: every parameter its .args names is N when
+ * insmod is given none, and the driver prints nothing (no trace line, no
+ * call stack) for a write and a read.
+ */
+void judge_defaults_are_off(struct judge *j);
+
+#define TEST_DEFAULTS_ARE_OFF(params_, hint_, skeleton_fails_) {	\
+	.name = "defaults_are_off",					\
+	.behaviour = "loaded with no parameter, its switches (" params_ ") are off: a write and a read print nothing", \
+	.args = params_,						\
+	.judge = judge_defaults_are_off,				\
+	.hint = (hint_),						\
+	.skeleton_fails = (skeleton_fails_),				\
+}
+
 #define TEST_TRACE_LINE_FORMAT(hint_, skeleton_fails_) {		\
 	.name = "trace_line_format",					\
 	.behaviour = "with trace=1 each bio gives one line: mybrd: OP sector=S bytes=B flags=0xF", \
