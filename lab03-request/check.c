@@ -295,6 +295,7 @@ static const struct lab_test tests[] = {
 		.hint = "TODO 6 and mybrd_exit(): del_gendisk(), put_disk(), blk_mq_free_tag_set(), free the store, remove debugfs",
 		.skeleton_fails = true,
 	},
+	TEST_REQUESTS_ARE_STARTED("TODO 3: blk_mq_start_request(rq) before the data is copied, blk_mq_end_request(rq, status) after", true),
 	TEST_CORE_REGISTRATION("lab 01's registration is given code here: mybrd_check_size() before anything is registered, set_capacity() in sectors; TODO 6 undoes init in reverse order", true),
 	TEST_CORE_DATA("TODO 4: every segment of every bio at its own sector (rq_for_each_segment, the sector advanced by bv_len >> SECTOR_SHIFT); the page store of lab 02 (mybrd_offset(), zeroed holes) is given", true),
 };
@@ -307,5 +308,6 @@ static const struct lab lab03 = {
 
 int main(int argc, char **argv)
 {
+	judge_mq_load_hint(LOAD_HINT);
 	return lab_main(&lab03, argc, argv);
 }

@@ -390,6 +390,7 @@ static const struct lab_test tests[] = {
 		.hint = "TODO 1: kstrtoint() refuses text; then check min and max (completion is 0 or 1)",
 		.skeleton_fails = true,
 	},
+	TEST_REQUESTS_ARE_STARTED("TODOs 4-7: blk_mq_start_request(rq) in ->queue_rq() before the data is copied; blk_mq_end_request() (inline or from the timer) after", false),
 	TEST_CORE_REGISTRATION("lab 03's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod", false),
 	TEST_CORE_DATA("the data path is lab 03's (given): every segment at its own sector, mybrd_offset() inside the page, holes read as zeros; TODOs 6-7 must end each request with its status", false),
 };
@@ -402,5 +403,6 @@ static const struct lab lab04 = {
 
 int main(int argc, char **argv)
 {
+	judge_mq_load_hint(LOAD_HINT);
 	return lab_main(&lab04, argc, argv);
 }

@@ -116,3 +116,40 @@ queue_facts() {
 		q=$((q + 1))
 	done
 }
+
+# The kernel's trace events (tracefs, under debugfs).
+MYBRD_TRACING=/sys/kernel/debug/tracing
+
+# rq_events_start: trace block_rq_issue (a request the driver started with
+# blk_mq_start_request()) and block_rq_complete (one it ended), from now.
+rq_events_start() {
+	echo 0 > "$MYBRD_TRACING/tracing_on"
+	: > "$MYBRD_TRACING/trace"
+	echo 1 > "$MYBRD_TRACING/events/block/block_rq_issue/enable"
+	echo 1 > "$MYBRD_TRACING/events/block/block_rq_complete/enable"
+	echo 1 > "$MYBRD_TRACING/tracing_on"
+}
+
+# rq_events_stop: stops the events; prints issued=N and completed=N, the
+# events for mybrd's disk since rq_events_start.
+rq_events_stop() {
+	local dev
+	echo 0 > "$MYBRD_TRACING/tracing_on"
+	echo 0 > "$MYBRD_TRACING/events/block/block_rq_issue/enable"
+	echo 0 > "$MYBRD_TRACING/events/block/block_rq_complete/enable"
+	dev="$(mybrd_major),0"
+	fact issued "$(grep -c "block_rq_issue: $dev " "$MYBRD_TRACING/trace")"
+	fact completed "$(grep -c "block_rq_complete: $dev " "$MYBRD_TRACING/trace")"
+}
+
+# requests_are_started: 8 direct 4 KiB writes, unmerged (nomerges=2): 8
+# requests, each started (block_rq_issue) and ended (block_rq_complete).
+requests_are_started() {
+	load_and_report || exit
+	echo 2 > /sys/block/mybrd/queue/nomerges
+	rq_events_start
+	for i in 0 1 2 3 4 5 6 7; do
+		must_dd if=/dev/zero of=/dev/mybrd bs=4096 count=1 seek="$i" oflag=direct
+	done
+	rq_events_stop
+}

@@ -65,3 +65,21 @@ bool expect_fact_contains(struct judge *j, const char *key, const char *part,
 	return expect_that(j, v && strstr(v, part), expected, "%s: %s", key,
 			   !v ? "(not printed)" : *v ? v : "(empty)");
 }
+
+static const char *mq_load_hint;
+
+void judge_mq_load_hint(const char *hint)
+{
+	mq_load_hint = hint;
+}
+
+void judge_requests_are_started(struct judge *j)
+{
+	expect_ran(j, mq_load_hint);
+	expect_number(j, "issued", 8,
+		      "8 block_rq_issue events: blk_mq_start_request() for each of the 8 requests");
+	judge_hint(j, "every request ->queue_rq() started must end: blk_mq_end_request(rq, status)");
+	expect_number(j, "completed", 8,
+		      "8 block_rq_complete events: each request ended");
+	judge_hint(j, NULL);
+}

@@ -36,4 +36,24 @@ bool nonzero_status(const char *rc);
 bool expect_fact_contains(struct judge *j, const char *key, const char *part,
 			  const char *expected);
 
+/*
+ * requests_are_started's judge: every request ->queue_rq() received was
+ * started (block_rq_issue, from blk_mq_start_request()) and ended.
+ */
+void judge_requests_are_started(struct judge *j);
+
+#define TEST_REQUESTS_ARE_STARTED(hint_, skeleton_fails_) {		\
+	.name = "requests_are_started",					\
+	.behaviour = "8 unmerged 4 KiB direct writes: 8 requests started with blk_mq_start_request() and ended", \
+	.judge = judge_requests_are_started,				\
+	.hint = (hint_),						\
+	.skeleton_fails = (skeleton_fails_),				\
+}
+
+/*
+ * The hint shared judges give when insmod fails (the lab's TODOs that
+ * make the disk); set once in main(), before lab_main().
+ */
+void judge_mq_load_hint(const char *hint);
+
 #endif
