@@ -113,7 +113,8 @@ static bool fail(struct judge *j, const char *expected, const char *seen)
 	printf("      expected: %s\n", expected);
 	printf("      seen:     %s\n", seen);
 	print_output(j->result);
-	print_dmesg(j->result);
+	if (!j->quiet_dmesg)
+		print_dmesg(j->result);
 	if (j->hint || j->test->hint)
 		printf("      hint:     %s\n", j->hint ? j->hint : j->test->hint);
 	printf("\n");
@@ -127,7 +128,7 @@ static bool fail(struct judge *j, const char *expected, const char *seen)
 bool expect_that(struct judge *j, bool cond, const char *expected,
 		 const char *seen_fmt, ...)
 {
-	char seen[512];
+	char seen[1024];
 	va_list ap;
 
 	if (j->failed)

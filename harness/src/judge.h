@@ -51,6 +51,8 @@ struct judge {
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
 	char why[256];		/* the first failure, for result files */
+	/* The lesson shows no dmesg excerpt (the judge's "seen" says more). */
+	bool quiet_dmesg;
 	/* The output's facts, parsed once by judge_run(). */
 	struct fact *facts;
 	int nfacts;
