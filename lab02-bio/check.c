@@ -311,6 +311,16 @@ static void judge_partition(struct judge *j)
 		   "bi_sector before submit_bio: use bi_sector as it is");
 	expect_same(j, "part_data", "what was written at sector 0 of the "
 		    "partition is at sector 2048 of the disk");
+	judge_hint(j, "bi_sector is the disk's sector, the partition's start "
+		   "added: check bio_end_sector(bio) against the whole disk's "
+		   "capacity, get_capacity(bio->bi_bdev->bd_disk), not the "
+		   "partition's size");
+	expect_step(j, "w_part_end", "an O_DIRECT write of the partition's "
+		    "last 4 KiB (its sectors 4088-4095)");
+	expect_step(j, "r_disk_end", "an O_DIRECT read of 4 KiB at sector "
+		    "6136 of /dev/mybrd");
+	expect_same(j, "part_end_data", "what was written at the partition's "
+		    "last sectors is at sectors 6136-6143 of the disk");
 }
 
 static void judge_ext4(struct judge *j)

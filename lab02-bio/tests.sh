@@ -203,6 +203,12 @@ partition_table_is_read() {
 	run w_part dd if=/tmp/a of=/dev/mybrd1 bs=4096 count=1 oflag=direct
 	run r_disk dd if=/dev/mybrd of=/tmp/r bs=4096 count=1 skip=$((2048 * 512)) iflag=direct,skip_bytes
 	same part_data /tmp/a /tmp/r $((2048 * 512))
+	# The partition's last page, sectors 4088-4095 of mybrd1: 6136-6143
+	# of the disk, past the partition's own size (4096).
+	rnd /tmp/b 4096
+	run w_part_end dd if=/tmp/b of=/dev/mybrd1 bs=4096 count=1 seek=511 oflag=direct
+	run r_disk_end dd if=/dev/mybrd of=/tmp/r2 bs=4096 count=1 skip=$((6136 * 512)) iflag=direct,skip_bytes
+	same part_end_data /tmp/b /tmp/r2 $((6136 * 512))
 }
 
 # Writes ext4_round_trip's files on the file system mounted at /tmp/mnt:
