@@ -36,14 +36,7 @@ static const char *const HINT_IO_ERROR =
 
 static void judge_registered(struct judge *j)
 {
-	expect_ok(j);
-	expect_that(j, is_number(fact_of(j, "major")),
-		    "after insmod, a line \"<major> mybrd\" in /proc/devices",
-		    "no mybrd in /proc/devices");
-	expect_fact(j, "disk", "yes", "/sys/block/mybrd exists");
-	expect_fact(j, "node", "yes", "/dev/mybrd exists");
-	expect_fact(j, "size", "8192",
-		    "/sys/block/mybrd/size is 8192 sectors (4 MiB) by default");
+	expect_registered_default(j);
 	judge_hint(j, "the debugfs file is given code: mybrd_debugfs_create() "
 		   "runs before add_disk()");
 	expect_that(j, fact_of(j, "nr_pages") &&

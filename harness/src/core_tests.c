@@ -50,7 +50,7 @@ static void expect_refused(struct judge *j, const char *name,
 	expect_fact(j, key, "nothing", expected);
 }
 
-void judge_core_registration(struct judge *j)
+bool expect_registered_default(struct judge *j)
 {
 	expect_ok(j);
 	expect_that(j, is_number(fact_of(j, "major")),
@@ -58,8 +58,13 @@ void judge_core_registration(struct judge *j)
 		    "no mybrd in /proc/devices");
 	expect_fact(j, "disk", "yes", "after insmod, /sys/block/mybrd exists");
 	expect_fact(j, "node", "yes", "after insmod, /dev/mybrd exists");
-	expect_number(j, "size", 8192,
-		      "/sys/block/mybrd/size is 8192 sectors (4 MiB) by default");
+	return expect_number(j, "size", 8192,
+			     "/sys/block/mybrd/size is 8192 sectors (4 MiB) by default");
+}
+
+void judge_core_registration(struct judge *j)
+{
+	expect_registered_default(j);
 	expect_number(j, "size16", 32768,
 		      "with size_mb=16, /sys/block/mybrd/size is 32768 sectors");
 	expect_fact(j, "rmmod_rc", "0", "rmmod mybrd exits 0");

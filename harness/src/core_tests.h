@@ -21,6 +21,12 @@
  */
 void judge_loads_cleanly(struct judge *j);
 
+/*
+ * What registration_facts and disk_size printed after a default insmod
+ * (facts major, disk, node, size): registered, 8192 sectors.
+ */
+bool expect_registered_default(struct judge *j);
+
 void judge_core_registration(struct judge *j);
 void judge_core_data(struct judge *j);
 
