@@ -33,7 +33,9 @@ stall_watcher() {
 		now=" "
 		for stat in /proc/[0-9]*/stat; do
 			# pid (comm) state ppid pgrp session tty tpgid flags
-			read -r pid comm state _ _ _ _ _ flags _ < "$stat" 2>/dev/null ||
+			# (2>/dev/null first: a process gone since the glob
+			# must not make the shell complain.)
+			read -r pid comm state _ _ _ _ _ flags _ 2>/dev/null < "$stat" ||
 				continue
 			# Kernel threads (PF_KTHREAD) are the kernel's business.
 			if [ "$state" != D ] || [ $((flags & 0x200000)) -ne 0 ]; then
@@ -57,11 +59,13 @@ stall_watcher() {
 	done
 }
 
-# The watcher runs for the whole boot, in the background, writing to ttyS1;
-# check.stall seconds (the host's test limit / 4), default 5.
+# The watcher runs for the whole boot, in the background; ttyS1 is also
+# the running test's output, so it writes nothing there but its one-write
+# "@@STALL" lines (stderr goes nowhere). check.stall seconds (the host's
+# test limit / 4), default 5.
 start_stall_watcher() {
 	stall=$(cmdline_value stall)
-	stall_watcher "${stall:-5}" </dev/null >/dev/ttyS1 2>&1 &
+	stall_watcher "${stall:-5}" </dev/null >/dev/ttyS1 2>/dev/null &
 }
 
 run_console() {
