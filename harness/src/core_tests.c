@@ -86,7 +86,7 @@ void judge_core_data(struct judge *j)
 		{ "w_buffered_13", "a 1 KiB buffered write at sectors 13-14" },
 		{ "w_direct_22", "a 4 KiB O_DIRECT write at sectors 22-29 (across two pages)" },
 		{ "w_direct_41", "an 8 KiB O_DIRECT write at sectors 41-56 (across three pages)" },
-		{ "w_last", "a 512-byte O_DIRECT write at the last sector, 16383" },
+		{ "w_last", "a 512-byte O_DIRECT write at the last sector of a 1 MiB disk, 2047" },
 		{ "w_page_10", "a 4 KiB O_DIRECT write of page 10" },
 	}, reads[] = {
 		{ "r_sector_7", "sector 7 (O_DIRECT)" },
