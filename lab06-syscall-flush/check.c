@@ -351,21 +351,13 @@ static void judge_no_flush(struct judge *j)
 }
 
 /* A line starting with prefix in the slice. */
-static bool line_in(const struct kslice *s, const char *prefix)
-{
-	for (size_t i = s->first; i < s->end; i++)
-		if (!strncmp(s->log->lines[i], prefix, strlen(prefix)))
-			return true;
-	return false;
-}
-
 static void judge_drop_stack(struct judge *j)
 {
 	struct kslice s;
 
 	expect_ok(j);
 	expect_that(j, step_slice(j, "drop", "dropped", &s) &&
-		    line_in(&s, "mybrd: evict nrpages="),
+		    klog_find_line(&s, s.first, "mybrd: evict nrpages=") < s.end,
 		    "with trace_evict=1, a line \"mybrd: evict nrpages=N\" at drop_caches",
 		    "none between \"step: drop\" and \"step: dropped\"");
 	expect_path(j, "drop", "dropped", PATHS(drop_paths), 1, NULL,

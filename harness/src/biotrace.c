@@ -201,20 +201,6 @@ void judge_drop_caches_keeps_dirty_pages(struct judge *j)
 	expect_data(j, "sum", "after drop_caches and sync");
 }
 
-/* A line of s starting with prefix (after leading spaces)? */
-static bool slice_has_line(const struct kslice *s, const char *prefix)
-{
-	for (size_t i = s->first; i < s->end; i++) {
-		const char *l = s->log->lines[i];
-
-		while (*l == ' ')
-			l++;
-		if (!strncmp(l, prefix, strlen(prefix)))
-			return true;
-	}
-	return false;
-}
-
 void judge_defaults_are_off(struct judge *j)
 {
 	char params[256], *save = NULL;
@@ -238,7 +224,7 @@ void judge_defaults_are_off(struct judge *j)
 	expect_no_io(j, "quiet", "quiet_end", "READ",
 		     "no trace line for a read when no parameter is set");
 	if (expect_step_slice(j, "quiet", "quiet_end", &quiet))
-		expect_that(j, !slice_has_line(&quiet, "Call Trace:"),
+		expect_that(j, klog_find_line(&quiet, quiet.first, "Call Trace:") == quiet.end,
 			    "no call stack printed for a write when no parameter is set",
 			    "a \"Call Trace:\" between the steps");
 }

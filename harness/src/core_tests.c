@@ -5,21 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The first line of the test's dmesg containing text, or NULL. */
-static const char *dmesg_line_with(const struct judge *j, const char *text)
-{
-	const struct kslice *s = &j->result->dmesg;
-
-	for (size_t i = s->first; s->log && i < s->end; i++)
-		if (strstr(s->log->lines[i], text))
-			return s->log->lines[i];
-	return NULL;
-}
-
 void judge_loads_cleanly(struct judge *j)
 {
-	const char *io = dmesg_line_with(j, "I/O error");
-	const char *odd = dmesg_line_with(j, "suspiciously returned");
+	const char *io = klog_line_containing(&j->result->dmesg, "I/O error");
+	const char *odd = klog_line_containing(&j->result->dmesg,
+						"suspiciously returned");
 
 	expect_ok(j);
 	judge_hint(j, "add_disk() reads the disk at insmod (the partition scan): every read must end with BLK_STS_OK, zeros for sectors never written");

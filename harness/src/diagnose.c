@@ -10,36 +10,17 @@
 #define STALL_MARK "mybrd-check: stalled "
 #define STALL_END "mybrd-check: stall dump end"
 
-/* The index of the first line of s starting with prefix, or s->end. */
-static size_t find_line(const struct kslice *s, size_t from,
-			const char *prefix)
-{
-	for (size_t i = from; i < s->end; i++)
-		if (!strncmp(s->log->lines[i], prefix, strlen(prefix)))
-			return i;
-	return s->end;
-}
-
 const char *stalled_command(const struct kslice *s, char *buf, size_t size)
 {
 	size_t at;
 
 	if (!s->log)
 		return NULL;
-	at = find_line(s, s->first, STALL_MARK);
+	at = klog_find_line(s, s->first, STALL_MARK);
 	if (at == s->end)
 		return NULL;
 	snprintf(buf, size, "%s", s->log->lines[at] + strlen(STALL_MARK));
 	return buf;
-}
-
-/* One trace's frames (ktraces_free frees a whole array). */
-static void trace_release(struct ktrace *t)
-{
-	for (size_t i = 0; i < t->n; i++)
-		free(t->frames[i]);
-	free(t->frames);
-	*t = (struct ktrace){ 0 };
 }
 
 /* One blocked task of the dump: "task:insmod state:D ..." and its stack. */
@@ -113,12 +94,12 @@ static bool pick_task(const struct kslice *dump, const char *comm,
 		if (n <= 0)
 			continue;
 		if (found)
-			trace_release(&out->trace);
+			ktrace_release(&out->trace);
 		snprintf(out->comm, sizeof(out->comm), "%s", name);
 		module_frame(&one, out->own, sizeof(out->own));
 		out->trace = t[0];
 		for (int k = 1; k < n; k++)
-			trace_release(&t[k]);
+			ktrace_release(&t[k]);
 		free(t);
 		found = true;
 		if (!strcmp(name, comm))
@@ -227,12 +208,12 @@ bool crashed_while_loading(const struct kslice *s)
 
 	if (!s->log || klog_find_problem(s, &at) == KP_NONE)
 		return false;
-	return find_line(s, s->first, "mybrd-check: loaded") > at;
+	return klog_find_line(s, s->first, "mybrd-check: loaded") > at;
 }
 
 size_t stall_start(const struct kslice *s)
 {
-	return s->log ? find_line(s, s->first, STALL_MARK) : s->end;
+	return s->log ? klog_find_line(s, s->first, STALL_MARK) : s->end;
 }
 
 /*
@@ -265,8 +246,8 @@ char *stall_stack(const struct kslice *s)
 
 	if (!stalled_command(s, comm, sizeof(comm)))
 		return NULL;
-	from = find_line(s, s->first, STALL_MARK);
-	struct kslice dump = { s->log, from, find_line(s, from, STALL_END) };
+	from = klog_find_line(s, s->first, STALL_MARK);
+	struct kslice dump = { s->log, from, klog_find_line(s, from, STALL_END) };
 
 	if (!pick_task(&dump, comm, &b))
 		return NULL;
@@ -275,7 +256,7 @@ char *stall_stack(const struct kslice *s)
 		if (frame_worth_showing(b.trace.frames[i]))
 			fprintf(f, "%s%s", n++ ? " < " : "", b.trace.frames[i]);
 	fclose(f);
-	trace_release(&b.trace);
+	ktrace_release(&b.trace);
 	return out;
 }
 
@@ -288,14 +269,14 @@ char *diagnose_stall(const struct kslice *s)
 
 	if (!stalled_command(s, comm, sizeof(comm)))
 		return NULL;
-	from = find_line(s, s->first, STALL_MARK);
-	to = find_line(s, from, STALL_END);
+	from = klog_find_line(s, s->first, STALL_MARK);
+	to = klog_find_line(s, from, STALL_END);
 	struct kslice dump = { s->log, from, to };
 
 	if (!pick_task(&dump, comm, &b))
 		return strdupf("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
 				comm);
 	why = explain(&b);
-	trace_release(&b.trace);
+	ktrace_release(&b.trace);
 	return why;
 }

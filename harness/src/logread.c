@@ -645,7 +645,7 @@ static int trace_add(struct ktrace *t, size_t *cap, const char *name,
 	return 0;
 }
 
-static void trace_free(struct ktrace *t)
+void ktrace_release(struct ktrace *t)
 {
 	for (size_t i = 0; i < t->n; i++)
 		free(t->frames[i]);
@@ -735,6 +735,22 @@ static size_t read_trace(const struct kslice *s, size_t i, size_t end,
 	return j;
 }
 
+size_t klog_find_line(const struct kslice *s, size_t from, const char *prefix)
+{
+	for (size_t i = from; s->log && i < s->end; i++)
+		if (starts_with(skip_spaces(s->log->lines[i]), prefix))
+			return i;
+	return s->end;
+}
+
+const char *klog_line_containing(const struct kslice *s, const char *text)
+{
+	for (size_t i = s->first; s->log && i < s->end; i++)
+		if (strstr(s->log->lines[i], text))
+			return s->log->lines[i];
+	return NULL;
+}
+
 int klog_call_traces(const struct kslice *s, struct ktrace **out)
 {
 	size_t end = s->end < s->log->n ? s->end : s->log->n;
@@ -759,7 +775,7 @@ int klog_call_traces(const struct kslice *s, struct ktrace **out)
 		}
 		i = read_trace(s, i, end, &v[n]);
 		if (i == (size_t)-1) {
-			trace_free(&v[n]);
+			ktrace_release(&v[n]);
 			goto nomem;
 		}
 		n++;
@@ -774,7 +790,7 @@ nomem:
 void ktraces_free(struct ktrace *t, int n)
 {
 	for (int i = 0; i < n; i++)
-		trace_free(&t[i]);
+		ktrace_release(&t[i]);
 	free(t);
 }
 

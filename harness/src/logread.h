@@ -68,9 +68,20 @@ enum kproblem klog_find_problem(const struct kslice *s, size_t *line);
 /* "oops", "panic", "WARNING", ...: a short noun for sentences. */
 const char *kproblem_name(enum kproblem p);
 
+/*
+ * The first line of s at or after from that starts with prefix (leading
+ * spaces ignored); s->end if none.
+ */
+size_t klog_find_line(const struct kslice *s, size_t from, const char *prefix);
+
+/* The first line of s that contains text, or NULL. */
+const char *klog_line_containing(const struct kslice *s, const char *text);
+
 /* All call traces in a slice, in order; returns how many (-1 on ENOMEM). */
 int klog_call_traces(const struct kslice *s, struct ktrace **out);
 void ktraces_free(struct ktrace *t, int n);
+/* One trace's frames (ktraces_free frees a whole array of them). */
+void ktrace_release(struct ktrace *t);
 
 /* True if frames a[0..] appear in t in this order (not necessarily adjacent). */
 bool ktrace_has_sequence(const struct ktrace *t, const char *const *names,
