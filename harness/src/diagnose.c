@@ -108,6 +108,14 @@ static bool pick_task(const struct kslice *dump, const char *comm,
 	return found;
 }
 
+static bool in_list(const char *f, const char *const *list)
+{
+	for (; *list; list++)
+		if (!strcmp(f, *list))
+			return true;
+	return false;
+}
+
 static bool has(const struct ktrace *t, const char *frame)
 {
 	for (size_t i = 0; i < t->n; i++)
@@ -118,31 +126,43 @@ static bool has(const struct ktrace *t, const char *frame)
 
 static bool has_any(const struct ktrace *t, const char *const *frames)
 {
-	for (; *frames; frames++)
-		if (has(t, *frames))
+	for (size_t i = 0; i < t->n; i++)
+		if (in_list(t->frames[i], frames))
 			return true;
 	return false;
 }
 
-/* Frames that only say "this task sleeps": not where it waits. */
-static bool is_sleep_frame(const char *f)
+/* The scheduler's own frames: how any task sleeps, never worth showing. */
+static bool is_scheduler_frame(const char *f)
 {
-	static const char *const sleeping[] = {
+	static const char *const internals[] = {
 		"__schedule", "schedule", "schedule_timeout", "io_schedule",
 		"schedule_preempt_disabled", "__wait_for_common",
+		"folio_wait_bit_common", "io_schedule_timeout",
+		"schedule_hrtimeout_range", "bit_wait_io", "__wait_on_bit",
+		"out_of_line_wait_on_bit", NULL,
+	};
+
+	return in_list(f, internals);
+}
+
+/*
+ * Frames that only say "this task sleeps", not where it waits: the
+ * scheduler's, and the sleeping calls a driver makes itself (msleep,
+ * mutex_lock, wait_for_completion...).
+ */
+static bool is_sleep_frame(const char *f)
+{
+	static const char *const sleeping_calls[] = {
 		"wait_for_completion", "wait_for_completion_io",
-		"folio_wait_bit_common", "folio_wait_bit", "__folio_lock",
-		"io_schedule_timeout", "bit_wait_io", "__wait_on_bit",
-		"out_of_line_wait_on_bit", "msleep", "schedule_hrtimeout_range",
-		"__mutex_lock", "mutex_lock", "rwsem_down_read_slowpath",
+		"folio_wait_bit", "__folio_lock", "msleep", "__mutex_lock",
+		"mutex_lock", "rwsem_down_read_slowpath",
 		"rwsem_down_write_slowpath", "down_read", "down_write",
 		"__flush_work", "flush_work", NULL,
 	};
 
-	for (const char *const *s = sleeping; *s; s++)
-		if (!strcmp(f, *s))
-			return true;
-	return !strncmp(f, "__wait", 6) || !strncmp(f, "wait_", 5);
+	return is_scheduler_frame(f) || in_list(f, sleeping_calls) ||
+	       !strncmp(f, "__wait", 6) || !strncmp(f, "wait_", 5);
 }
 
 /* The innermost frame that is not the sleep itself, or "?". */
@@ -223,33 +243,39 @@ size_t stall_start(const struct kslice *s)
  */
 static bool frame_worth_showing(const char *f)
 {
-	static const char *const internals[] = {
-		"__schedule", "schedule", "schedule_timeout", "io_schedule",
-		"schedule_preempt_disabled", "__wait_for_common",
-		"folio_wait_bit_common", "io_schedule_timeout",
-		"schedule_hrtimeout_range", "bit_wait_io", "__wait_on_bit",
-		"out_of_line_wait_on_bit", "do_syscall_64", NULL,
-	};
+	return !is_scheduler_frame(f) && strcmp(f, "do_syscall_64") &&
+	       strncmp(f, "entry_SYSCALL", 13);
+}
 
-	for (const char *const *s = internals; *s; s++)
-		if (!strcmp(f, *s))
-			return false;
-	return strncmp(f, "entry_SYSCALL", 13);
+/*
+ * The task the first stall dump of s shows for the stalled command, into
+ * b and comm; false if s holds no dump or the dump lists no blocked task
+ * (*dumped says which).
+ */
+static bool stalled_task(const struct kslice *s, char *comm, size_t size,
+			 struct blocked *b, bool *dumped)
+{
+	size_t from;
+
+	*dumped = stalled_command(s, comm, size) != NULL;
+	if (!*dumped)
+		return false;
+	from = klog_find_line(s, s->first, STALL_MARK);
+	struct kslice dump = { s->log, from,
+			       klog_find_line(s, from, STALL_END) };
+
+	return pick_task(&dump, comm, b);
 }
 
 char *stall_stack(const struct kslice *s)
 {
 	char comm[32], *out = NULL;
 	struct blocked b = { 0 };
-	size_t len = 0, from;
+	size_t len = 0;
+	bool dumped;
 	FILE *f;
 
-	if (!stalled_command(s, comm, sizeof(comm)))
-		return NULL;
-	from = klog_find_line(s, s->first, STALL_MARK);
-	struct kslice dump = { s->log, from, klog_find_line(s, from, STALL_END) };
-
-	if (!pick_task(&dump, comm, &b))
+	if (!stalled_task(s, comm, sizeof(comm), &b, &dumped))
 		return NULL;
 	f = open_memstream(&out, &len);
 	for (size_t i = 0, n = 0; i < b.trace.n; i++)
@@ -264,18 +290,12 @@ char *diagnose_stall(const struct kslice *s)
 {
 	char comm[32];
 	struct blocked b = { 0 };
-	size_t from, to;
+	bool dumped;
 	char *why;
 
-	if (!stalled_command(s, comm, sizeof(comm)))
-		return NULL;
-	from = klog_find_line(s, s->first, STALL_MARK);
-	to = klog_find_line(s, from, STALL_END);
-	struct kslice dump = { s->log, from, to };
-
-	if (!pick_task(&dump, comm, &b))
-		return strdupf("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
-				comm);
+	if (!stalled_task(s, comm, sizeof(comm), &b, &dumped))
+		return dumped ? strdupf("%s did not return, and the kernel lists no blocked task (it may be busy on a CPU)",
+					comm) : NULL;
 	why = explain(&b);
 	ktrace_release(&b.trace);
 	return why;
