@@ -233,7 +233,7 @@ bool crashed_while_loading(const struct kslice *s)
 
 size_t stall_start(const struct kslice *s)
 {
-	return s->log ? klog_find_line(s, s->first, STALL_MARK) : s->end;
+	return klog_find_line(s, s->first, STALL_MARK);
 }
 
 /*

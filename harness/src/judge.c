@@ -282,38 +282,46 @@ void judge_hint(struct judge *j, const char *hint)
 	j->hint = hint;
 }
 
-/* A test that one root cause kept from running: one line, not a lesson. */
-static void not_run(struct judge *j)
+/*
+ * A failure that an earlier lesson explains: one line "TAG  name:
+ * behaviour: detail", recorded with CUnit and in the results file (why).
+ */
+static void fail_in_one_line(struct judge *j, const char *tag,
+			     const char *detail)
 {
 	char msg[512];
 
 	j->failed = true;
-	const char *verb = j->result->crashed ? "crashes" : "hangs";
-
-	snprintf(j->why, sizeof(j->why), "not run: %s %s the same way in every test (see %s)",
-		 j->result->stalled, verb, j->result->blocked_by);
-	printf("  SKIP  %s: %s: not run, %s %s the same way in every test (see %s)\n",
-	       j->test->name, j->test->behaviour, j->result->stalled, verb,
-	       j->result->blocked_by);
+	printf("  %s  %s: %s: %s\n", tag, j->test->name, j->test->behaviour,
+	       detail);
 	after_lesson = false;
 	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
 	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);
 }
 
-/* The same hang as an earlier test: its lesson is not repeated. */
+/* A test that one root cause kept from running. */
+static void not_run(struct judge *j)
+{
+	const char *verb = j->result->crashed ? "crashes" : "hangs";
+	char detail[256];
+
+	snprintf(j->why, sizeof(j->why), "not run: %s %s the same way in every test (see %s)",
+		 j->result->stalled, verb, j->result->blocked_by);
+	snprintf(detail, sizeof(detail), "not run, %s %s the same way in every test (see %s)",
+		 j->result->stalled, verb, j->result->blocked_by);
+	fail_in_one_line(j, "SKIP", detail);
+}
+
+/* The same hang or crash as an earlier test: its lesson is not repeated. */
 static void same_hang(struct judge *j)
 {
-	char msg[512];
+	char detail[256];
 
-	j->failed = true;
 	snprintf(j->why, sizeof(j->why), "%.200s (as in %s)", j->result->cause,
 		 j->result->same_as);
-	printf("  FAIL  %s: %s: it %s the same way as %s, above\n",
-	       j->test->name, j->test->behaviour,
-	       j->result->crashed ? "crashed" : "hung", j->result->same_as);
-	after_lesson = false;
-	snprintf(msg, sizeof(msg), "%s: %s", j->test->name, j->why);
-	CU_assertImplementation(CU_FALSE, 0, msg, j->test->name, "", CU_FALSE);
+	snprintf(detail, sizeof(detail), "it %s the same way as %s, above",
+		 j->result->crashed ? "crashed" : "hung", j->result->same_as);
+	fail_in_one_line(j, "FAIL", detail);
 }
 
 void judge_run(struct judge *j)

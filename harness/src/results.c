@@ -17,17 +17,15 @@ static char *crash_cause(const struct suite_config *cfg,
 	size_t at = 0;
 	enum kproblem p = klog_find_problem(s, &at);
 	const char *line = p ? s->log->lines[at] : "";
-
 	char *why = killed ? diagnose_stall(s) : NULL;
+	char *where, *cause;
 
 	if (why) {
-		char *cause = strdupf("it hung: %s", why);
-
+		cause = strdupf("it hung: %s", why);
 		free(why);
 		return cause;
 	}
-	char *where = p ? locate_problem(s, cfg->module) : NULL;
-	char *cause;
+	where = p ? locate_problem(s, cfg->module) : NULL;
 
 	if (killed && p)
 		cause = strdupf("it hung: no end within %.0f s, after a kernel %s (%s)%s%s",

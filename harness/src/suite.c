@@ -23,7 +23,7 @@ static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 	while (first < lab->ntests && run->nboots <= lab->ntests) {
 		double seconds[lab->ntests];
 		struct watch w = { .test_seconds = seconds };
-		int next;
+		int next, same;
 
 		memset(seconds, 0, sizeof(seconds));
 		boot_paths(cfg, run->nboots, first, b);
@@ -56,9 +56,9 @@ static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 			break;
 		}
 		/* One root cause, one lesson: no boot per test to show it. */
-		if (next > 0 && same_hang_again(run, next - 1) >= 0) {
-			block_remaining(run, lab, next - 1,
-					same_hang_again(run, next - 1));
+		same = next > 0 ? same_hang_again(run, next - 1) : -1;
+		if (same >= 0) {
+			block_remaining(run, lab, next - 1, same);
 			break;
 		}
 		first = next;
