@@ -222,25 +222,30 @@ static struct suite_config suite_config_for(const struct options *o,
 static int find_tests_sh(const struct options *o, const struct lab *lab,
 			 struct suite_config *cfg, struct check_paths *p)
 {
-	const char *missing;
+	struct shell_functions sf;
+	const char *missing = NULL;
 	char twice[9000];
+	int rc = 0;
 
 	snprintf(p->tests_sh, sizeof(p->tests_sh), "%s/%s/tests.sh",
 		 o->c.root, lab->id);
 	if (!access(p->tests_sh, R_OK))
 		cfg->tests_sh = p->tests_sh;
-	if (shell_function_twice(cfg->tests_sh, p->guest, twice,
-				 sizeof(twice))) {
+	if (shell_functions_load(&sf, cfg->tests_sh, p->guest)) {
+		printf("%s: cannot read %s or harness/guest/*.sh.\n", lab->id,
+		       p->tests_sh);
+		rc = 2;
+	} else if (shell_function_twice(&sf, twice, sizeof(twice))) {
 		printf("%s: %s; they are all sourced together, so rename one (see harness/WRITING-TESTS.md).\n",
 		       lab->id, twice);
-		return 2;
+		rc = 2;
+	} else if ((missing = test_without_function(lab, &sf))) {
+		printf("%s: test %s has no shell function %s() in %s or harness/guest/*.sh (see harness/WRITING-TESTS.md).\n",
+		       lab->id, missing, missing, p->tests_sh);
+		rc = 2;
 	}
-	missing = test_without_function(lab, cfg->tests_sh, p->guest);
-	if (!missing)
-		return 0;
-	printf("%s: test %s has no shell function %s() in %s or harness/guest/*.sh (see harness/WRITING-TESTS.md).\n",
-	       lab->id, missing, missing, p->tests_sh);
-	return 2;
+	shell_functions_free(&sf);
+	return rc;
 }
 
 /* The console, or the command line that would run: no tests. */

@@ -3,155 +3,139 @@
 #include "textfile.h"
 
 #include <dirent.h>
-#include <stdbool.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Does text define "name()" at the start of a line? */
-static bool defines(const char *text, const char *name)
-{
-	size_t n = strlen(name);
-
-	for (const char *p = text; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-		if (strncmp(p, name, n))
-			continue;
-		const char *q = p + n;
-
-		while (*q == ' ')
-			q++;
-		if (q[0] == '(' && q[1] == ')')
-			return true;
-	}
-	return false;
-}
-
-/* All the shell text a test's function may live in, one buffer. */
-static char *all_shell_text(const char *tests_sh, const char *guest_dir)
-{
-	char *all = NULL, *text;
-	size_t len = 0;
-	FILE *out = open_memstream(&all, &len);
-	DIR *d = opendir(guest_dir);
-	struct dirent *e;
-
-	text = tests_sh ? read_text_file(tests_sh, NULL) : NULL;
-	if (text)
-		fprintf(out, "%s\n", text);
-	free(text);
-	while (d && (e = readdir(d))) {
-		char path[4352];
-		size_t n = strlen(e->d_name);
-
-		if (n < 4 || strcmp(e->d_name + n - 3, ".sh"))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", guest_dir, e->d_name);
-		text = read_text_file(path, NULL);
-		if (text)
-			fprintf(out, "%s\n", text);
-		free(text);
-	}
-	if (d)
-		closedir(d);
-	fclose(out);
-	return all;
-}
-
-const char *test_without_function(const struct lab *lab, const char *tests_sh,
-				  const char *guest_dir)
-{
-	char *text = all_shell_text(tests_sh, guest_dir);
-	const char *missing = NULL;
-
-	for (int i = 0; text && i < lab->ntests && !missing; i++)
-		if (!defines(text, lab->tests[i].name))
-			missing = lab->tests[i].name;
-	free(text);
-	return missing;
-}
-
-/* The name a line "name() {" defines, into buf; false for other lines. */
-static bool function_name(const char *line, char *buf, size_t size)
+/* The name a line "name() {" defines (malloc'ed), or NULL for other lines. */
+static char *function_name(const char *line)
 {
 	size_t n = 0;
+	const char *q;
 
 	while (line[n] == '_' || (line[n] >= 'a' && line[n] <= 'z') ||
 	       (line[n] >= 'A' && line[n] <= 'Z') ||
 	       (n && line[n] >= '0' && line[n] <= '9'))
 		n++;
-	if (!n || n >= size)
-		return false;
-	const char *q = line + n;
-
-	while (*q == ' ')
-		q++;
-	if (q[0] != '(' || q[1] != ')')
-		return false;
-	memcpy(buf, line, n);
-	buf[n] = '\0';
-	return true;
+	if (!n)
+		return NULL;
+	for (q = line + n; *q == ' '; q++)
+		;
+	return q[0] == '(' && q[1] == ')' ? strndup(line, n) : NULL;
 }
 
-/* Does the file at path define name at the start of a line? */
-static bool file_defines(const char *path, const char *name)
+static int add_file(struct shell_functions *sf, const char *path)
 {
-	char *text = read_text_file(path, NULL);
-	bool found = text && defines(text, name);
+	char **files = realloc(sf->files, (sf->nfiles + 1) * sizeof(*files));
 
+	if (!files)
+		return -ENOMEM;
+	sf->files = files;
+	files[sf->nfiles] = strdup(path);
+	return files[sf->nfiles++] ? 0 : -ENOMEM;
+}
+
+/* Every function the file defines, in order. */
+static int add_functions(struct shell_functions *sf, const char *file)
+{
+	char *text = read_text_file(file, NULL);
+
+	if (!text)
+		return -errno;
+	for (const char *p = text; *p; p = strchrnul(p, '\n'), p += *p == '\n') {
+		char *name = function_name(p);
+		struct shell_function *fn;
+
+		if (!name)
+			continue;
+		fn = realloc(sf->fn, (sf->n + 1) * sizeof(*fn));
+		if (!fn) {
+			free(name);
+			free(text);
+			return -ENOMEM;
+		}
+		sf->fn = fn;
+		fn[sf->n++] = (struct shell_function){ name, file };
+	}
 	free(text);
-	return found;
+	return 0;
 }
 
-/* Is name defined in a later file of files[from..n)? Its index, or -1. */
-static int defined_again(char files[][4352], int from, int n,
-			 const char *name)
+/* tests_sh, then guest_dir's *.sh, into sf->files. */
+static int list_files(struct shell_functions *sf, const char *tests_sh,
+		      const char *guest_dir)
 {
-	for (int k = from; k < n; k++)
-		if (file_defines(files[k], name))
-			return k;
-	return -1;
-}
-
-#define MAX_SHELL_FILES 64
-
-bool shell_function_twice(const char *tests_sh, const char *guest_dir,
-			  char *why, size_t size)
-{
-	static char files[MAX_SHELL_FILES][4352];
 	DIR *d = opendir(guest_dir);
 	struct dirent *e;
-	int n = 0;
-	bool twice = false;
+	int err = tests_sh ? add_file(sf, tests_sh) : 0;
 
-	if (tests_sh)
-		snprintf(files[n++], sizeof(files[0]), "%s", tests_sh);
-	while (d && (e = readdir(d)) && n < MAX_SHELL_FILES) {
+	if (!d)
+		return err ? err : -errno;
+	while (!err && (e = readdir(d))) {
 		size_t len = strlen(e->d_name);
+		char path[4352];
 
-		if (len > 3 && !strcmp(e->d_name + len - 3, ".sh"))
-			snprintf(files[n++], sizeof(files[0]), "%s/%s",
-				 guest_dir, e->d_name);
+		if (len <= 3 || strcmp(e->d_name + len - 3, ".sh"))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", guest_dir, e->d_name);
+		err = add_file(sf, path);
 	}
-	if (d)
-		closedir(d);
-	for (int i = 0; i < n && !twice; i++) {
-		char *text = read_text_file(files[i], NULL);
-		char name[128];
+	closedir(d);
+	return err;
+}
 
-		for (const char *p = text; p && *p && !twice;
-		     p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
-			int k;
+int shell_functions_load(struct shell_functions *sf, const char *tests_sh,
+			 const char *guest_dir)
+{
+	int err;
 
-			if (!function_name(p, name, sizeof(name)))
-				continue;
-			k = defined_again(files, i + 1, n, name);
-			if (k >= 0) {
+	*sf = (struct shell_functions){ 0 };
+	err = list_files(sf, tests_sh, guest_dir);
+	for (int i = 0; !err && i < sf->nfiles; i++)
+		err = add_functions(sf, sf->files[i]);
+	return err;
+}
+
+void shell_functions_free(struct shell_functions *sf)
+{
+	for (int i = 0; i < sf->n; i++)
+		free(sf->fn[i].name);
+	for (int i = 0; i < sf->nfiles; i++)
+		free(sf->files[i]);
+	free(sf->fn);
+	free(sf->files);
+	*sf = (struct shell_functions){ 0 };
+}
+
+bool shell_function_twice(const struct shell_functions *sf, char *why,
+			  size_t size)
+{
+	for (int i = 0; i < sf->n; i++)
+		for (int k = i + 1; k < sf->n; k++)
+			if (sf->fn[i].file != sf->fn[k].file &&
+			    !strcmp(sf->fn[i].name, sf->fn[k].name)) {
 				snprintf(why, size, "%s() is defined in %s and in %s",
-					 name, files[i], files[k]);
-				twice = true;
+					 sf->fn[i].name, sf->fn[i].file,
+					 sf->fn[k].file);
+				return true;
 			}
-		}
-		free(text);
-	}
-	return twice;
+	return false;
+}
+
+static bool defined(const struct shell_functions *sf, const char *name)
+{
+	for (int i = 0; i < sf->n; i++)
+		if (!strcmp(sf->fn[i].name, name))
+			return true;
+	return false;
+}
+
+const char *test_without_function(const struct lab *lab,
+				  const struct shell_functions *sf)
+{
+	for (int i = 0; i < lab->ntests; i++)
+		if (!defined(sf, lab->tests[i].name))
+			return lab->tests[i].name;
+	return NULL;
 }
