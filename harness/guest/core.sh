@@ -45,17 +45,6 @@ core_data() {
 	get r_sectors_41_56 $((41 * 512)) 8192 direct
 	get r_last $((2047 * 512)) 512 direct
 	get r_hole_page_100 $((100 * 4096)) 4096 direct
-	get_pages r_pages_10_11 10 2
+	get_in_blocks r_pages_10_11 $((10 * 4096)) 8192 4096 direct
 	get r_whole_disk 0 $((1024 * 1024))
-}
-
-# get_pages KEY PAGE COUNT: reads COUNT pages from PAGE on, O_DIRECT, one
-# page at a time through the same buffer (so a hole the driver does not
-# zero shows the page read before it), and compares them with /tmp/exp:
-# KEY_read=ok, KEY=yes.
-get_pages() {
-	dd if=/tmp/exp of="/tmp/$1.exp" bs=4096 count="$3" skip="$2" 2>/dev/null
-	rm -f "/tmp/$1"
-	run "$1_read" dd if=/dev/mybrd of="/tmp/$1" bs=4096 count="$3" skip="$2" iflag=direct
-	same "$1" "/tmp/$1.exp" "/tmp/$1" $(($2 * 4096))
 }

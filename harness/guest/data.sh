@@ -44,12 +44,19 @@ put() {
 	run "$1" dd if="$2" of=/dev/mybrd bs="$(bsz "$n")" count="$n" iflag=count_bytes seek="$3" oflag="seek_bytes${4:+,$4}"
 }
 
-# get KEY OFF LEN [direct]: reads LEN bytes at OFF of /dev/mybrd and compares
-# them with /tmp/exp: KEY_read=ok, KEY=yes.
+# get KEY OFF LEN [direct]: reads LEN bytes at OFF of /dev/mybrd (one
+# read(2)) and compares them with /tmp/exp: KEY_read=ok, KEY=yes.
 get() {
+	get_in_blocks "$1" "$2" "$3" "$(bsz "$3")" "$4"
+}
+
+# get_in_blocks KEY OFF LEN BS [direct]: get, reading BS bytes at a time
+# through one buffer (with BS=4096, a hole the driver does not zero shows
+# the page read before it).
+get_in_blocks() {
 	dd if=/tmp/exp of="/tmp/$1.exp" bs="$3" count=1 skip="$2" iflag=skip_bytes 2>/dev/null
 	rm -f "/tmp/$1"
-	run "$1_read" dd if=/dev/mybrd of="/tmp/$1" bs="$(bsz "$3")" count="$3" skip="$2" iflag="skip_bytes,count_bytes${4:+,$4}"
+	run "$1_read" dd if=/dev/mybrd of="/tmp/$1" bs="$4" count="$3" skip="$2" iflag="skip_bytes,count_bytes${5:+,$5}"
 	same "$1" "/tmp/$1.exp" "/tmp/$1" "$2"
 }
 

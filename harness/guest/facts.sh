@@ -6,14 +6,6 @@ fact() {
 	echo "$1=$2"
 }
 
-# is_function NAME: is NAME a shell function (a test, a helper)?
-is_function() {
-	case $(type "$1" 2>/dev/null) in
-	*function*) return 0 ;;
-	esac
-	return 1
-}
-
 # run KEY CMD...: runs CMD; prints KEY=ok, or KEY=failed: <its last line of
 # error> (dd's record counts left out).
 run() {
