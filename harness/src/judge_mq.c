@@ -5,6 +5,7 @@
  */
 #include "judge_mq.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -75,11 +76,15 @@ void judge_mq_load_hint(const char *hint)
 
 void judge_requests_are_started(struct judge *j)
 {
+	long issued = 0;
+
 	expect_ran(j, mq_load_hint);
-	expect_number(j, "issued", 8,
-		      "8 block_rq_issue events: blk_mq_start_request() for each of the 8 requests");
+	/* At least 8: a driver with smaller request limits may split. */
+	expect_number_in(j, "issued", 8, LONG_MAX,
+			 "8 block_rq_issue events or more: blk_mq_start_request() for each request of the 8 writes");
+	fact_number(j, "issued", &issued);
 	judge_hint(j, "every request ->queue_rq() started must end: blk_mq_end_request(rq, status)");
-	expect_number(j, "completed", 8,
-		      "8 block_rq_complete events: each request ended");
+	expect_number(j, "completed", issued,
+		      "as many block_rq_complete events as block_rq_issue: each request ended");
 	judge_hint(j, NULL);
 }

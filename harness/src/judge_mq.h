@@ -44,7 +44,7 @@ void judge_requests_are_started(struct judge *j);
 
 #define TEST_REQUESTS_ARE_STARTED(hint_, skeleton_fails_) {		\
 	.name = "requests_are_started",					\
-	.behaviour = "8 unmerged 4 KiB direct writes: 8 requests started with blk_mq_start_request() and ended", \
+	.behaviour = "8 unmerged 4 KiB direct writes: every request started with blk_mq_start_request() and ended", \
 	.judge = judge_requests_are_started,				\
 	.hint = (hint_),						\
 	.skeleton_fails = (skeleton_fails_),				\
