@@ -3,7 +3,7 @@
 #   make check-lab1 [SOLUTION=1] [KERNEL=6.1|6.12] [MODULE=x.ko] [TESTS=a,b]
 #   make console-lab1, make test, make setup, make skeletons, make clean
 
-KERNEL   ?= 6.1
+KERNEL   ?= default
 ACCEL    ?= tcg
 BOOT     ?= vmlinux
 KERNELS  ?= $(KERNEL)

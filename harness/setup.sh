@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Puts in place what the labs need on a Debian 12 host: the host tools, the
+# Puts in place what the labs need on a Debian 12 or 13 host: the host tools, the
 # headers of a Debian kernel to build modules against, and that kernel's
 # image and modules (unpacked under .cache/, never installed) for QEMU.
 # Idempotent: once all is in place it only checks and says "ready".
@@ -7,19 +7,26 @@ set -euo pipefail
 
 usage() {
 	cat <<'EOF'
-usage: harness/setup.sh [--kernel 6.1|6.12] [--quiet] [--help]
+usage: harness/setup.sh [--kernel default|newest|SERIES] [--quiet] [--help]
 
-Installs what the labs need on Debian 12 and writes .cache/kernel-SERIES.env
-(KERNEL_SERIES, KVER, KDIR, KIMG, KBOOT, KDEPS) for the Makefile and the VM.
+Installs what the labs need on Debian 12 or 13 and writes
+.cache/kernel-NAME.env (KERNEL_SERIES, KVER, KDIR, KIMG, KBOOT, KDEPS, KHOST)
+for the Makefile and the VM.
 
-  --kernel S   kernel series: 6.1 (default, or $KERNEL) or 6.12
+  --kernel K   which Debian kernel (or $KERNEL):
+                 default  the host release's own (6.1 on Debian 12, 6.12
+                          on Debian 13: the one behind linux-image-amd64)
+                 newest   the newest any suite of the release ships,
+                          its backports included
+                 SERIES   the newest kernel of that series, e.g. 6.12
   --quiet      print nothing when everything is already in place
   --help       print this text
 
-Environment: KERNEL=6.1|6.12 (same as --kernel), REFRESH=1 re-resolves the
-kernel from Debian's meta packages instead of trusting the cached .env.
-The kernel image is downloaded and unpacked under .cache/kernel/, never
-installed: the host's /boot and bootloader are left alone.
+Environment: KERNEL (same as --kernel), REFRESH=1 re-resolves the kernel
+from apt instead of trusting the cached .env. Backports are read through a
+private apt state under .cache/apt/: the host's apt configuration is left
+alone. The kernel image is downloaded and unpacked under .cache/kernel/,
+never installed: the host's /boot and bootloader are left alone.
 EOF
 }
 
@@ -30,8 +37,13 @@ HOST_PKGS=(qemu-system-x86 busybox-static libcunit1-dev cpio build-essential
 
 # shellcheck source=tools/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/tools/common.sh" setup
+# shellcheck source=tools/kernels.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tools/kernels.sh"
 CACHE=$ROOT/.cache
-SERIES=${KERNEL:-6.1}
+SERIES=${KERNEL:-default}
+APT_OPTS=()
+ORIGIN=
+BACKPORTS=
 KIMG=
 QUIET=
 TMPDIRS=()
@@ -49,11 +61,6 @@ parse_args() {
 	ENV_FILE=$CACHE/kernel-$SERIES.env
 }
 
-check_debian() {
-	[[ -f /etc/debian_version ]] ||
-		die "this is not Debian (no /etc/debian_version); the labs need Debian 12 with its kernel packages."
-}
-
 # --- fast path ---------------------------------------------------------------
 
 # Loads the cached .env into E_KVER, E_KDIR, ... (all empty when it is
@@ -65,6 +72,8 @@ read_env() {
 # True when the .env names files that all exist here and all packages are in.
 all_in_place() {
 	[[ -n $E_KVER && -n $E_KDIR && -n $E_KBOOT ]] || return 1
+	# A tree copied to another release must resolve its kernels again.
+	[[ $E_KHOST == "$HOST_CODENAME" ]] || return 1
 	# A moved or copied repo must not keep using another tree's files.
 	[[ $E_KIMG == "$CACHE/kernel/$E_KVER" ]] || return 1
 	image_complete "$E_KIMG" && [[ -f $E_KBOOT && -f $E_KDIR/Makefile ]] || return 1
@@ -92,7 +101,7 @@ lists_stale() {
 
 # Fields "Depends:" of a package's candidate, one alternative group a line.
 depends_of() {
-	apt-cache show --no-all-versions "$1" 2>/dev/null |
+	apt-cache "${APT_OPTS[@]}" show --no-all-versions "$1" 2>/dev/null |
 		sed -n 's/^Depends: //p' | head -n 1 | tr ',' '\n' |
 		sed -e 's/([^)]*)//g' -e 's/:any//g' -e 's/^ *//' -e 's/ *$//' -e 's/  */ /g'
 }
@@ -107,36 +116,94 @@ new_tmpdir() {
 
 # --- kernel ----------------------------------------------------------------------
 
-meta_pkg() {
-	case $1 in
-	6.1) echo linux-image-amd64 ;;
-	*) echo "linux-image-$1-amd64" ;;
-	esac
+# Brings the host's lists up to date when they are missing or over a day
+# old (kernel ABIs move on); stale ones only when we can be root.
+refresh_host_lists() {
+	lists_stale || return 0
+	if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null) ]]; then
+		apt_update
+	elif [[ $(id -u) == 0 ]] || sudo -n true 2>/dev/null; then
+		apt_update
+	fi
 }
 
-# Sets KVER from the meta package's linux-image-<series>... dependency.
-resolve_kver() {
-	local meta pkg="" pattern="^linux-image-${SERIES//./\\.}[.-].*-amd64$"
-	meta=$(meta_pkg "$SERIES")
-	if lists_stale; then
-		# Missing lists need root; stale ones we refresh only when we can.
-		if [[ -z $(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -print -quit 2>/dev/null) ]]; then
-			apt_update
-		elif [[ $(id -u) == 0 ]] || sudo -n true 2>/dev/null; then
-			apt_update
-		fi
+# The kernel behind the host's linux-image-amd64: the release's own.
+release_kernel() {
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '/Depends:/ { print $2 }' | grep -E '^linux-image-[0-9].*-amd64$' |
+		sed 's/^linux-image-//' | head -n 1 || true
+}
+
+# Sets BACKPORTS (the backports' KVERs, one a line) when they can be read.
+read_backports() {
+	BACKPORTS=
+	if backports_lists; then
+		BACKPORTS=$(kernels_in_apt "${BACKPORTS_OPTS[@]}")
+	else
+		say "could not read $HOST_CODENAME-backports (see .cache/apt.log); using the host's suites only"
 	fi
-	local try
+}
+
+# The newest of the KVERs in $1 (one a line) that SERIES asks for.
+pick_kernel() {
+	if [[ $SERIES == newest ]]; then
+		newest_of <<<"$1"
+	else
+		of_series "$SERIES" <<<"$1" | newest_of
+	fi
+}
+
+# Sets KVER, and ORIGIN and APT_OPTS when it comes from the backports.
+resolve_kver() {
+	local host kver='' try
+	refresh_host_lists
 	for try in 1 2; do
-		pkg=$(apt-cache depends "$meta" 2>/dev/null |
-			awk '/Depends:/ { print $2 }' | grep -E "$pattern" | head -n 1 || true)
-		[[ -z $pkg && $try == 1 && -z $APT_UPDATED ]] || break
+		host=$(host_kernels)
+		case $SERIES in
+		default) kver=$(release_kernel) ;;
+		*) kver=$(pick_kernel "$host") ;;
+		esac
+		[[ -z $kver && $try == 1 && -z $APT_UPDATED ]] || break
 		apt_update
 	done
-	[[ -n $pkg ]] ||
-		die "apt-cache found no kernel behind $meta; check /etc/apt/sources.list lists Debian 12 (bookworm and bookworm-security, main)."
-	KVER=${pkg#linux-image-}
-	say "kernel $SERIES is $KVER (from $meta)"
+	[[ -n $host ]] ||
+		die "apt knows no Debian kernel; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
+	if [[ $SERIES != default ]]; then
+		read_backports
+		local bp
+		bp=$(pick_kernel "$BACKPORTS")
+		if [[ -n $bp ]] && { [[ -z $kver ]] || is_newer "$bp" "$kver"; }; then
+			kver=$bp ORIGIN=$HOST_CODENAME-backports
+			APT_OPTS=("${BACKPORTS_OPTS[@]}")
+		fi
+	fi
+	[[ -n $kver || $SERIES != default ]] ||
+		die "apt-cache found no kernel behind linux-image-amd64; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
+	[[ -n $kver ]] || no_such_series "$host"
+	KVER=$kver
+	REAL_SERIES=$(series_of "$KVER")
+	local from="the release's own suites"
+	[[ -n $ORIGIN ]] && from=$ORIGIN
+	say "$HOST_RELEASE: kernel $SERIES is $KVER (from $from)"
+}
+
+# Stops unless the host's apt has every package in "$@" (the headers of a
+# later release's backports want that release's compiler).
+check_host_has() {
+	local pkg cand
+	for pkg; do
+		cand=$(apt-cache policy "$pkg" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+		[[ -n $cand && $cand != "(none)" ]] && continue
+		die "linux-headers-$KVER (from ${ORIGIN:-$HOST_CODENAME}) needs $pkg, which $HOST_RELEASE does not have, so no module can be built for it here; use KERNEL=default or a series that $HOST_RELEASE ships."
+	done
+}
+
+# Stops: SERIES is in none of the release's suites; names those it has.
+no_such_series() {
+	local have
+	have=$( { echo "$1"; echo "$BACKPORTS"; } | while read -r k; do [[ -n $k ]] && series_of "$k"; done |
+		sort -u -V | paste -sd, | sed 's/,/, /g')
+	die "$HOST_RELEASE ships no kernel $SERIES (its suites and $HOST_CODENAME-backports have ${have:-none}); use KERNEL=default, newest or one of those series. A kernel of a later Debian release needs that release's compiler and C library: run the labs on that release (make test-debian13 shows how)."
 }
 
 # Plans the headers: sets HDR_MODE (apt: install the package; extract: its
@@ -147,7 +214,9 @@ plan_headers() {
 	local top=linux-headers-$KVER group first
 	local -a queue=("$top") seen=()
 	HDR_MODE=apt HDR_DEBS=() KDEPS=()
-	apt-cache show --no-all-versions "$top" >/dev/null 2>&1 || apt_update
+	apt-cache "${APT_OPTS[@]}" show --no-all-versions "$top" >/dev/null 2>&1 || apt_update
+	# Backports' headers cannot come from the host's apt: unpack them too.
+	[[ -n $ORIGIN ]] && HDR_MODE=extract
 	while read -r group; do
 		[[ $group == *linux-image-* ]] && HDR_MODE=extract
 	done < <(depends_of "$top")
@@ -165,7 +234,7 @@ plan_headers() {
 			[[ -z $group || $group == *linux-image-* ]] && continue
 			first=${group%% *}
 			case $first in
-			linux-headers-* | linux-kbuild-*) queue+=("$first") ;;
+			linux-headers-* | linux-kbuild-* | linux-base-[0-9]*) queue+=("$first") ;;
 			linux-base) ;; # only the image's maintainer scripts use it
 			*) [[ " ${KDEPS[*]:-} " == *" $first "* ]] || KDEPS+=("$first") ;;
 			esac
@@ -189,8 +258,11 @@ extract_headers() {
 	# point it at the sibling directory next to itself instead.
 	mk=$root/usr/src/linux-headers-$KVER/Makefile
 	[[ -f $mk ]] || die "linux-headers-$KVER has no Makefile; report this, the package layout changed."
+	# Since 7.x it also sets KBUILD_OUTPUT to its own /usr/src path (":="
+	# so that it is this Makefile's path, not the one including it later).
 	# shellcheck disable=SC2016 # $(...) is make syntax, written as is
-	sed -i 's|^include /usr/src/|include $(dir $(realpath $(lastword $(MAKEFILE_LIST))))../|' "$mk"
+	sed -i -e 's|^include /usr/src/|include $(dir $(realpath $(lastword $(MAKEFILE_LIST))))../|' \
+		-e 's|^KBUILD_OUTPUT=/usr/src/.*|KBUILD_OUTPUT:=$(dir $(realpath $(lastword $(MAKEFILE_LIST))))|' "$mk"
 	# lib/modules/*/build links to /usr/src; usr/share has only docs.
 	rm -rf "${root:?}/lib" "${root:?}/usr/share"
 	mkdir -p "$KIMG"
@@ -210,29 +282,61 @@ provide_headers() {
 		die "$KDIR/Makefile is missing after installing linux-headers-$KVER; reinstall it with 'apt-get install --reinstall linux-headers-$KVER'."
 }
 
+# linux-image-KVER and the packages of the same kernel it depends on: since
+# 7.x it is empty and linux-base-, linux-binary- and linux-modules-KVER
+# carry config and System.map, vmlinuz, and the modules.
+image_packages() {
+	local group
+	echo "linux-image-$KVER"
+	while read -r group; do
+		group=${group%% *}
+		[[ $group == linux-*-"$KVER" ]] && echo "$group"
+	done < <(depends_of "linux-image-$KVER")
+}
+
+# Where an unpacked kernel package tree $1 keeps file $2 (vmlinuz, config,
+# System.map): boot/F-KVER up to 6.12, usr/lib/modules/KVER/F since.
+kernel_file() {
+	local f
+	for f in "$1/boot/$2-$KVER" "$1/usr/lib/modules/$KVER/$2" "$1/lib/modules/$KVER/$2"; do
+		[[ -f $f ]] && { echo "$f"; return 0; }
+	done
+	die "linux-image-$KVER has no $2 (looked in boot/ and usr/lib/modules/$KVER/); run with REFRESH=1, or report this."
+}
+
 # Downloads linux-image-$KVER and unpacks vmlinuz, config, System.map and the
 # module tree (with depmod's indexes, made by the package's postinst
 # otherwise) into $KIMG; nothing goes near /boot.
 provide_image() {
 	image_complete "$KIMG" && return 0
-	local tmp root f
-	say "unpacking linux-image-$KVER into .cache/kernel/$KVER (not installing it)"
+	local tmp root f deb
+	local -a pkgs
+	mapfile -t pkgs < <(image_packages)
+	say "unpacking ${pkgs[*]} into .cache/kernel/$KVER (not installing it)"
 	new_tmpdir
 	tmp=$TMP
-	apt_download "$tmp" "linux-image-$KVER"
+	apt_download "$tmp" "${pkgs[@]}"
 	root=$tmp/root
-	dpkg-deb -x "$tmp"/linux-image-*.deb "$root"
-	for f in vmlinuz config System.map; do
-		[[ -f $root/boot/$f-$KVER ]] || die "linux-image-$KVER has no boot/$f-$KVER; run with REFRESH=1, or report this."
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$root"
 	done
-	[[ -d $root/lib/modules/$KVER ]] || die "linux-image-$KVER has no lib/modules/$KVER; run with REFRESH=1, or report this."
+	mkdir -p "$tmp/out"
+	for f in vmlinuz config System.map; do
+		mv "$(kernel_file "$root" "$f")" "$tmp/out/$f"
+	done
+	# Debian 13's packages ship modules under usr/lib (merged /usr);
+	# depmod -b looks under lib/.
+	if [[ ! -d $root/lib/modules/$KVER && -d $root/usr/lib/modules/$KVER ]]; then
+		mkdir -p "$root/lib/modules"
+		mv "$root/usr/lib/modules/$KVER" "$root/lib/modules/"
+	fi
+	[[ -d $root/lib/modules/$KVER/kernel ]] || die "linux-image-$KVER has no lib/modules/$KVER/kernel; run with REFRESH=1, or report this."
 	depmod -b "$root" "$KVER"
 	mkdir -p "$KIMG"
 	rm -rf "$KIMG/modules" "$KIMG/vmlinuz" "$KIMG/config" "$KIMG/System.map"
 	mv "$root/lib/modules/$KVER" "$KIMG/modules"
-	mv "$root/boot/config-$KVER" "$KIMG/config"
-	mv "$root/boot/System.map-$KVER" "$KIMG/System.map"
-	mv "$root/boot/vmlinuz-$KVER" "$KIMG/vmlinuz" # last: marks it complete
+	mv "$tmp/out/config" "$tmp/out/System.map" "$KIMG/"
+	mv "$tmp/out/vmlinuz" "$KIMG/vmlinuz" # last: marks it complete
 	rm -rf "$tmp"
 }
 
@@ -288,12 +392,13 @@ write_env() {
 	deps=$(IFS=,; echo "${KDEPS[*]}")
 	tmp=$(mktemp "$ENV_FILE.XXXXXX")
 	cat >"$tmp" <<EOF
-KERNEL_SERIES=$SERIES
+KERNEL_SERIES=$REAL_SERIES
 KVER=$KVER
 KDIR=$KDIR
 KIMG=$KIMG
 KBOOT=$KBOOT
 KDEPS=$deps
+KHOST=$HOST_CODENAME
 EOF
 	chmod 644 "$tmp"
 	mv "$tmp" "$ENV_FILE"
@@ -314,7 +419,7 @@ give_back() {
 
 main() {
 	parse_args "$@"
-	check_debian
+	host_release
 	read_env
 	if [[ -z ${REFRESH:-} ]] && all_in_place; then
 		ready "$E_KVER"
@@ -335,14 +440,11 @@ main() {
 
 	apt_install "${HOST_PKGS[@]}"
 
-	if [[ -z ${REFRESH:-} && -n $E_KVER ]]; then
-		KVER=$E_KVER
-	else
-		resolve_kver
-	fi
+	resolve_kver
 	KIMG=$CACHE/kernel/$KVER
 
 	plan_headers
+	check_host_has "${KDEPS[@]}"
 	apt_install "${KDEPS[@]}"
 	provide_headers
 	provide_image

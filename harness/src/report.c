@@ -3,6 +3,7 @@
 
 #include <CUnit/Basic.h>
 #include <CUnit/MyMem.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* CUnit test functions take no arguments: they find their test here. */

@@ -10,8 +10,10 @@
 #   die SENTENCE...            "NAME: SENTENCE" on stderr, exit STATUS
 #   parse_options SPEC "$@"    the option loop (see its comment): sets the
 #                              variables SPEC names, ARGS to the operands
-#   check_series S             stops unless S is a kernel series the labs know
-#   read_kernel_env FILE       sets KERNEL_SERIES KVER KDIR KIMG KBOOT KDEPS
+#   check_series K             stops unless K names a kernel: default,
+#                              newest or a series (6.12); setup.sh says
+#                              whether this host's Debian has it
+#   read_kernel_env FILE       sets KERNEL_SERIES KVER KDIR KIMG KBOOT KDEPS KHOST
 #                              from a .cache/kernel-S.env, or stops saying
 #                              why it cannot (missing, garbled)
 #   parse_kernel_env FILE [P]  the same into P-prefixed names, without
@@ -104,11 +106,10 @@ parse_options() {
 	done
 }
 
+# A kernel name: default (the host release's own), newest, or a series.
 check_series() {
-	case $1 in
-	6.1 | 6.12) ;;
-	*) die "unknown kernel series '$1'; use 6.1 or 6.12 (--kernel S, or KERNEL=S with make)." ;;
-	esac
+	[[ $1 == default || $1 == newest || $1 =~ ^[0-9]+\.[0-9]+$ ]] ||
+		die "unknown kernel '$1'; use default, newest or a series such as 6.12 (--kernel K, or KERNEL=K with make)."
 }
 
 now() { date +%s.%N; }
@@ -126,12 +127,12 @@ setup_command_for() {
 }
 
 # parse_kernel_env FILE [PREFIX]: sets PREFIX+KERNEL_SERIES, KVER, KDIR,
-# KIMG, KBOOT and KDEPS (empty first). Status 1 with KENV_ERROR set to one
-# sentence when FILE is missing, has a line that is not KEY=VALUE, or lacks
-# a key (KDEPS alone may be empty).
+# KIMG, KBOOT, KDEPS and KHOST (empty first). Status 1 with KENV_ERROR set
+# to one sentence when FILE is missing, has a line that is not KEY=VALUE, or
+# lacks a key (KDEPS and KHOST, the release it was written on, may be empty).
 parse_kernel_env() {
 	local file=$1 prefix=${2:-} key val n=0 k
-	local keys="KERNEL_SERIES KVER KDIR KIMG KBOOT KDEPS"
+	local keys="KERNEL_SERIES KVER KDIR KIMG KBOOT KDEPS KHOST"
 	KENV_ERROR=
 	for k in $keys; do printf -v "$prefix$k" '%s' ''; done
 	if [[ ! -f $file ]]; then
@@ -149,7 +150,7 @@ parse_kernel_env() {
 		val=${key#*=} key=${key%%=*}
 		[[ " $keys " == *" $key "* ]] && printf -v "$prefix$key" '%s' "$val"
 	done
-	for k in ${keys% KDEPS}; do
+	for k in ${keys% KDEPS KHOST}; do
 		k=$prefix$k
 		if [[ -z ${!k} ]]; then
 			KENV_ERROR="$file is garbled (no ${k#"$prefix"}=): run '$(setup_command_for "$file")' to write it again."
@@ -210,7 +211,7 @@ apt_logged() {
 apt_die() {
 	local what=$1
 	if tail -n 40 "$APT_LOG" | grep -qE 'Unable to locate package|has no installation candidate'; then
-		die "apt-get could not find $what; check /etc/apt/sources.list lists Debian 12 (bookworm, bookworm-updates, bookworm-security, main) and run again."
+		die "apt-get could not find $what; check /etc/apt/sources.list lists ${HOST_RELEASE:-your Debian release}'s suites (${HOST_CODENAME:-CODENAME}, -updates, -security; main) and run again."
 	elif tail -n 40 "$APT_LOG" | grep -qiE 'fetch|resolv|connect|404|timed out|Hash Sum'; then
 		die "apt-get could not fetch $what; check the network and /etc/apt/sources.list."
 	fi
@@ -250,6 +251,8 @@ apt_download() {
 	local -a opts=()
 	# As root apt drops to the _apt user, who cannot write into our dir.
 	[[ $(id -u) == 0 ]] && opts=(-o APT::Sandbox::User=root)
+	# APT_OPTS (an array, when set) points apt at another state: backports.
+	[[ -n ${APT_OPTS[*]:-} ]] && opts+=("${APT_OPTS[@]}")
 	(cd "$dir" && apt_logged apt-get download "${opts[@]}" "$@") && return 0
 	# Stale lists name versions the mirror has dropped: refresh once.
 	[[ -z $APT_UPDATED ]] || apt_die "$*"
