@@ -458,12 +458,12 @@ static blk_status_t mybrd_queue_rq(struct blk_mq_hw_ctx *hctx,
 
 /* Once per request of the tag set, when it is allocated: its timer. */
 static int mybrd_init_request(struct blk_mq_tag_set *set, struct request *rq,
-			      unsigned int hctx_idx, unsigned int numa_node)
+			      unsigned int hctx_idx, mybrd_numa_node_t numa_node)
 {
 	struct mybrd_cmd *cmd = blk_mq_rq_to_pdu(rq);
 
-	hrtimer_init(&cmd->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	cmd->timer.function = mybrd_timer_expired;
+	hrtimer_setup(&cmd->timer, mybrd_timer_expired, CLOCK_MONOTONIC,
+		      HRTIMER_MODE_REL);
 	return 0;
 }
 

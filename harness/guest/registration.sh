@@ -39,6 +39,12 @@ load_kmod() {
 	done < "/lib/modules/$1.load"
 }
 
+# load_kmod_if_there NAME: load_kmod NAME where the checker brought it
+# along (a kernel_modules name ending in '?'); success where it did not.
+load_kmod_if_there() {
+	[ ! -e "/lib/modules/$1.load" ] || load_kmod "$1"
+}
+
 # The disk's size in 512-byte sectors (empty if there is no disk).
 disk_size() {
 	cat /sys/block/mybrd/size 2>/dev/null

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * One driver source for Debian's 6.1 and 6.12 kernels.
+ * One driver source for Debian's 6.1 and 6.12 kernels, and the newest
+ * (7.3, from Debian 13's trixie-backports).
  *
  * The labs are written against Linux 6.1 (Debian 12's kernel): its
  * drivers/block/brd.c and null_blk are the models the labs follow. Where
@@ -12,7 +13,9 @@
  * kernel version that changed the call): an inline mybrd_compat_<call>()
  * calls the new kernel's macro while that is still defined, then the name
  * is redefined with the 6.1 arguments and the 6.1 return convention.
- * Only 6.1 and 6.12 are built and tested; the version checks name the
+ * Where the 6.1 form is gone for good (hrtimer_init()), the labs write the
+ * new call and the shim gives it to the older kernels instead.
+ * 6.1, 6.12 and 7.3 are built and tested; the version checks name the
  * release that made the change.
  */
 #ifndef MYBRD_COMPAT_H
@@ -21,6 +24,7 @@
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
+#include <linux/hrtimer.h>
 #include <linux/version.h>
 
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 9, 0)
@@ -108,6 +112,43 @@ static inline void mybrd_compat_blk_queue_write_cache(struct request_queue *q,
 
 #define blk_queue_write_cache(q, wc, fua) \
 	mybrd_compat_blk_queue_write_cache(q, wc, fua)
+#endif
+
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)
+/*
+ * hrtimer_setup(timer, function, clock, mode): since 6.13 one call sets a
+ * timer up with its callback; 6.15 removed hrtimer_init() and made
+ * timer->function private. The labs write the new call; up to 6.12 it is
+ * the two steps 6.1's drivers take.
+ */
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*function)(struct hrtimer *),
+				 clockid_t clock_id, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock_id, mode);
+	timer->function = function;
+}
+#endif
+
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 14, 0)
+/*
+ * BLK_MQ_F_SHOULD_MERGE: 6.1's tag sets ask for bios to be merged into
+ * requests with it; since 6.14 merging is what blk-mq does unless a queue
+ * says otherwise, and the flag is gone. 0 asks for that default.
+ */
+#define BLK_MQ_F_SHOULD_MERGE	0
+#endif
+
+/*
+ * ->init_request()'s last argument, the NUMA node: unsigned int up to 6.x
+ * (NUMA_NO_NODE, -1, arrived as UINT_MAX), int on 7.3 (changed in 2026 by
+ * "blk-mq: nvme: Fix general protection fault", merged for 7.1; 7.0 is
+ * not built here). A type, not a call: both get mybrd_numa_node_t.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(7, 1, 0)
+typedef int mybrd_numa_node_t;
+#else
+typedef unsigned int mybrd_numa_node_t;
 #endif
 
 /*

@@ -80,6 +80,22 @@ static void add_tests(struct cpio *c, const struct suite_config *cfg,
 		cpio_add_data(c, "check/tests.sh", "", 0, 0644);
 }
 
+/* "name?" comes along only where this kernel has it (see lab.h). */
+static void add_kernel_module(struct cpio *c, const char *modules_dir,
+			      const char *name)
+{
+	char plain[64];
+	size_t len = strlen(name);
+
+	if (len == 0 || name[len - 1] != '?' || len >= sizeof(plain)) {
+		cpio_add_kmod(c, modules_dir, name);
+		return;
+	}
+	snprintf(plain, sizeof(plain), "%.*s", (int)len - 1, name);
+	if (kmod_exists(modules_dir, plain))
+		cpio_add_kmod(c, modules_dir, plain);
+}
+
 int guest_module(const struct suite_config *cfg, char *path, size_t size)
 {
 	snprintf(path, size, "%s/mybrd-guest.ko", cfg->workdir);
@@ -114,6 +130,6 @@ int suite_build_initramfs(const struct suite_config *cfg,
 	for (const char *const *p = lab->guest_programs; p && *p; p++)
 		cpio_add_binary(&c, *p);
 	for (const char *const *m = lab->kernel_modules; m && *m; m++)
-		cpio_add_kmod(&c, cfg->modules_dir, *m);
+		add_kernel_module(&c, cfg->modules_dir, *m);
 	return cpio_close(&c);
 }

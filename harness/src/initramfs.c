@@ -243,6 +243,14 @@ static char *find_dep_line(const char *modules_dir, const char *name)
 	return NULL;
 }
 
+bool kmod_exists(const char *modules_dir, const char *name)
+{
+	char *line = find_dep_line(modules_dir, name);
+
+	free(line);
+	return line != NULL;
+}
+
 int cpio_add_kmod(struct cpio *c, const char *modules_dir, const char *name)
 {
 	char *line = find_dep_line(modules_dir, name), *deps[64], *order_text;

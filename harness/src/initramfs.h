@@ -8,6 +8,7 @@
 #ifndef MYBRD_INITRAMFS_H
 #define MYBRD_INITRAMFS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -40,5 +41,8 @@ void cpio_add_binary(struct cpio *c, const char *host_path);
  * modules to insmod, in order. -ENOENT if the tree has no such module.
  */
 int cpio_add_kmod(struct cpio *c, const char *modules_dir, const char *name);
+
+/* True when the tree's modules.dep lists module <name>. */
+bool kmod_exists(const char *modules_dir, const char *name);
 
 #endif

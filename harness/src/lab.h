@@ -36,7 +36,10 @@ struct lab {
 	/* Modules of the kernel package the tests load with load_kmod,
 	 * NULL-terminated ("ext4"); what modules.dep says they need comes
 	 * along, soft dependencies do not: ext4 wants "crc32c_generic"
-	 * listed (and loaded) before it.
+	 * listed (and loaded) before it up to 6.12. A name ending in '?'
+	 * comes along only where the kernel has it (7.x has no
+	 * crc32c_generic: ext4 and jbd2 call the CRC library); the guest
+	 * loads it with load_kmod_if_there.
 	 */
 	const char *const *kernel_modules;
 };
