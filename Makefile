@@ -1,6 +1,6 @@
 # mybrd labs. `make help` lists the targets.
 #
-#   make check-lab1 [SOLUTION=1] [KERNEL=6.1|6.12] [MODULE=x.ko] [TESTS=a,b]
+#   make check-lab1 [SOLUTION=1] [KERNEL=default|newest|6.12] [MODULE=x.ko] [TESTS=a,b]
 #   make console-lab1, make test, make setup, make skeletons, make clean
 
 KERNEL   ?= default
@@ -43,16 +43,20 @@ help:
 	@echo "       SOLUTION=1        check solutions/labNN-*/mybrd.c instead"
 	@echo "       MODULE=path.ko    check a prebuilt module"
 	@echo "       TESTS=a,b         run only these tests"
-	@echo "       KERNEL=6.12       use Debian's 6.12 kernel (default 6.1)"
+	@echo "       KERNEL=6.12       use Debian's 6.12 kernel; KERNEL=newest: the newest"
+	@echo "                         your Debian ships (backports too); default: your"
+	@echo "                         release's own (6.1 on Debian 12, 6.12 on 13)"
 	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
 	@echo "  make bench             lab02-04 solutions next to brd: fio MB/s, IOPS"
 	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --null-blk\" (see --help)"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
-	@echo "       KERNELS=\"6.1 6.12\" on both kernels (what CI runs)"
+	@echo "       KERNELS=\"6.1 6.12\" on both kernels (CI runs this and test-debian13)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
 	@echo "  make shellcheck        shellcheck every shell file (also run by make test)"
+	@echo "  make test-debian13     make test KERNELS=\"6.12 newest\" in a fresh Debian 13"
+	@echo "                         root (debootstrap, cached; needs root); test-debian12"
 	@echo "  make setup             install what is missing (also run by the above)"
 	@echo "  make skeletons         regenerate labNN-*/mybrd.c from solutions/"
 	@echo "                         (instructors: overwrites the skeletons)"
@@ -143,6 +147,14 @@ test:
 
 shellcheck: setup
 	@harness/tests/shellcheck.sh
+
+# make test inside a fresh Debian 13 (or 12) root made with debootstrap:
+# what a student on that release gets. Needs root; the root is cached.
+.PHONY: test-debian12 test-debian13
+test-debian13:
+	@harness/tests/debian-root.sh --release 13 make test KERNELS="6.12 newest"
+test-debian12:
+	@harness/tests/debian-root.sh --release 12 make test KERNELS="6.1 6.12"
 
 include harness/mk/tools.mk
 

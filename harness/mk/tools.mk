@@ -42,7 +42,7 @@ TOOLS       := harness/tools
 # need them say so instead of failing on a missing file.
 ifeq ($(wildcard solutions/.),)
 INSTRUCTOR_GOALS := test skeletons grade style student-tree classroom bench \
-	test-tools
+	test-tools test-debian12 test-debian13
 ifneq ($(filter $(INSTRUCTOR_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(INSTRUCTOR_GOALS),$(MAKECMDGOALS))) is an instructor target: it needs the solutions, and this copy of the labs has none. Check your work with make check-labN)
 endif

@@ -11,7 +11,7 @@
 set -uo pipefail
 
 usage() {
-	echo "usage: $0 [--kernel 6.1|6.12]... [--accel tcg|kvm] [--jobs N] LAB..."
+	echo "usage: $0 [--kernel default|newest|SERIES]... [--accel tcg|kvm] [--jobs N] LAB..."
 	echo "Each --kernel adds a kernel; every lab is proved on each, the"
 	echo "harness's own tests run on the first. --jobs: parallel VMs"
 	echo "(default: the number of cores)."
@@ -232,6 +232,19 @@ skeleton_verdict() {
 	fi
 }
 
+# The host's release, for the summary ("Debian 13").
+HOST=$(. /etc/os-release && echo "Debian ${VERSION_ID:-?}")
+
+# The kernel's series as the summary names it: "7.3 (newest)".
+kernel_label() {
+	parse_kernel_env ".cache/kernel-$1.env" K_ || { echo "$1"; return; }
+	if [ "$K_KERNEL_SERIES" = "$1" ]; then
+		echo "$1"
+	else
+		echo "$K_KERNEL_SERIES ($1)"
+	fi
+}
+
 prove_lab() {
 	local kernel=$1 lab=$2 sol_pass=0 skel_ok=0 total=0 name must_fail res
 	local said sol=$OUT/$1/$2-solution skel=$OUT/$1/$2-skeleton
@@ -256,7 +269,8 @@ prove_lab() {
 		verdict "${said%% *}" "${said#* }"
 		[ "${said%% *}" = ok ] && skel_ok=$((skel_ok + 1))
 	done < <("$BUILD/$lab/check" --list)
-	table+=("$(printf '%-22s %-6s %5d %9d %10d %5s %5s' "$lab" "$kernel" \
+	table+=("$(printf '%-22s %-10s %-13s %5d %9d %10d %5s %5s' "$lab" "$HOST" \
+		"$(kernel_label "$kernel")" \
 		"$total" "$sol_pass" "$skel_ok" "$(run_seconds "$sol")" \
 		"$(run_seconds "$skel")")")
 }
@@ -482,9 +496,9 @@ done
 
 echo
 echo "=== summary ($ACCEL, $JOBS parallel VMs)"
-printf '%-22s %-6s %5s %9s %10s %5s %5s\n' lab kernel tests solution skeleton \
-	"sol" "skel"
-printf '%-22s %-6s %5s %9s %10s %5s %5s\n' "" "" "" passed "as listed" s s
+printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' lab host kernel tests solution \
+	skeleton "sol" "skel"
+printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' "" "" "" "" passed "as listed" s s
 for row in "${table[@]}"; do
 	echo "$row"
 done

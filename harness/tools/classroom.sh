@@ -10,12 +10,13 @@ usage() {
 usage: harness/tools/classroom.sh LAB...   (e.g. lab01-register lab02-bio)
 
 Prints .github/workflows/classroom.yml for GitHub Classroom: a job in a
-debian:12 container (the labs need Debian 12's kernel packages) that runs
+debian:13 container (the labs need Debian's kernel packages) that runs
 `make setup`, then `make check-labN` for each LAB with
 classroom-resources/autograding-command-grader, and reports the points with
 classroom-resources/autograding-grading-reporter.
 Environment: POINTS (per lab, default 10), TIMEOUT (minutes per lab,
-default 15), SCALE (MYBRD_TIMEOUT_SCALE for the runners, default 2).
+default 15), SCALE (MYBRD_TIMEOUT_SCALE for the runners, default 2),
+RELEASE (the container's Debian, 13 or 12; default 13, whose kernel is 6.12).
 EOF
 }
 
@@ -31,6 +32,9 @@ done
 POINTS=${POINTS:-10}
 TIMEOUT=${TIMEOUT:-15}
 SCALE=${SCALE:-2}
+RELEASE=${RELEASE:-13}
+[[ $RELEASE == 12 || $RELEASE == 13 ]] ||
+	die "RELEASE is the container's Debian release, 12 or 13, not '$RELEASE'."
 
 cat <<EOF
 # GitHub Classroom autograding: one test per lab, worth $POINTS points, passed
@@ -53,14 +57,14 @@ jobs:
   run-autograding-tests:
     runs-on: ubuntu-latest
     if: github.actor != 'github-classroom[bot]'
-    # The labs need Debian 12's packages (kernel image and headers, QEMU,
+    # The labs need Debian's packages (kernel image and headers, QEMU,
     # busybox-static): make setup installs them there. QEMU runs under TCG,
     # so no KVM is needed. The command grader runs its command without a
     # shell (@actions/exec) and scores a test "fail" when the command writes
     # to stderr, even if it exits 0: so each command is bash -c "... 2>&1",
     # scored by make's exit status alone, with the checkers' time limits
     # scaled for slower runners (MYBRD_TIMEOUT_SCALE) inside it.
-    container: debian:12
+    container: debian:$RELEASE
     steps:
     - name: Checkout code
       uses: actions/checkout@v4

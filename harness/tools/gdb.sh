@@ -14,7 +14,7 @@ set -uo pipefail
 usage() {
 	cat <<'EOF'
 usage: harness/tools/gdb.sh --lab LAB (--src mybrd.c | --module mybrd.ko)
-                            [--kernel 6.1|6.12] [--accel tcg|kvm]
+                            [--kernel default|newest|SERIES] [--accel tcg|kvm]
                             [--port N] [--batch]
 
 Without --batch: starts the VM here (its console; it waits for gdb) and
@@ -41,7 +41,7 @@ EOF
 LAB=
 SRC=
 MODULE=
-KERNEL=6.1
+KERNEL=default
 ACCEL=tcg
 PORT=1234
 BATCH=

@@ -13,7 +13,7 @@ shopt -u patsub_replacement 2>/dev/null || true
 usage() {
 	cat <<'EOF'
 usage: harness/tools/grade.sh --submissions DIR [--labs "1 2 ..."] [--out DIR]
-                              [--jobs N] [--kernel 6.1|6.12] [--accel tcg|kvm]
+                              [--jobs N] [--kernel default|newest|SERIES] [--accel tcg|kvm]
 
 Checks every student's mybrd.c with this repository's checkers (the same
 as `make check-labN`) and writes:
@@ -51,7 +51,7 @@ SUBMISSIONS=
 LAB_ARGS=
 OUT=build/grades
 JOBS=
-KERNEL=6.1
+KERNEL=default
 ACCEL=tcg
 
 parse_args() {
