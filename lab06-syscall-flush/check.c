@@ -432,6 +432,89 @@ static void judge_drop_stack(struct judge *j)
 	expect_data(j, "sum", "after drop_caches and sync");
 }
 
+/* --- system calls --- */
+
+static void judge_syscall_entry(struct judge *j)
+{
+	const char *sym = fact_of(j, "entry_symbol");
+	const char *ksym = fact_of(j, "kallsyms_symbol");
+
+	expect_ok(j);
+	if (!expect_that(j, sym && *sym,
+			 "at load, a line \"mybrd: syscall entry SYMBOL at 0xADDRESS\"",
+			 "no such line"))
+		return;
+	expect_that(j, ksym && !strcmp(sym, ksym),
+		    "the symbol logged is the one /proc/kallsyms lists at the address read from MSR_LSTAR",
+		    "logged %s at 0x%s; /proc/kallsyms has %s there", sym,
+		    fact_of(j, "entry_address") ? fact_of(j, "entry_address") : "?",
+		    ksym && *ksym ? ksym : "nothing");
+	expect_fact(j, "entry_symbol", "entry_SYSCALL_64",
+		    "MSR_LSTAR points at entry_SYSCALL_64, where every system call enters");
+}
+
+/*
+ * Every data write between the markers came in through one of the n
+ * system calls in want (-1: none, a kernel thread): "syscall=3 syscall=3".
+ */
+static void expect_syscalls(struct judge *j, const char *from, const char *to,
+			    const int *want, size_t n, const char *expected)
+{
+	char seen[200] = "";
+	size_t len = 0;
+	bool all = true;
+	int writes = 0;
+	struct bio_line b;
+	struct kslice s;
+
+	if (!expect_step_slice(j, from, to, &s))
+		return;
+	for (size_t i = s.first; i < s.end; i++) {
+		bool ok = false;
+
+		if (!parse_bio_line(s.log->lines[i], &b) ||
+		    strcmp(b.op, "WRITE") || !b.bytes)
+			continue;
+		writes++;
+		for (size_t k = 0; k < n; k++)
+			ok |= b.syscall == want[k];
+		all &= ok;
+		if (len + 1 < sizeof(seen)) {
+			if (b.syscall == BIO_NO_SYSCALL)
+				len += snprintf(seen + len, sizeof(seen) - len,
+						"%sno syscall= field", len ? ", " : "");
+			else
+				len += snprintf(seen + len, sizeof(seen) - len,
+						"%ssyscall=%d", len ? ", " : "",
+						b.syscall);
+		}
+	}
+	expect_that(j, writes > 0 && all, expected,
+		    "between \"step: %s\" and \"step: %s\": %s", from, to,
+		    writes ? seen : "no data write");
+}
+
+static void judge_syscall_numbers(struct judge *j)
+{
+	static const int close_nr[] = { 3 }, fsync_nr[] = { 74 },
+			 write_nr[] = { 1 }, sync_nr[] = { 162, -1 },
+			 kthread[] = { -1 };
+
+	expect_ok(j);
+	expect_syscalls(j, "close", "closed", close_nr, 1,
+			"a buffered dd write reaches the driver in close(2): syscall=3");
+	expect_syscalls(j, "fsync", "fsynced", fsync_nr, 1,
+			"dd conv=fsync: the write comes in fsync(2): syscall=74");
+	expect_syscalls(j, "write", "written", write_nr, 1,
+			"an O_DIRECT write comes in write(2) itself: syscall=1");
+	expect_syscalls(j, "sync", "synced", sync_nr, 2,
+			"sync's writes come in sync(2) (162) or from the flusher it wakes (-1)");
+	expect_fact(j, "flusher_wrote", "yes",
+		    "the flusher writes the dirty block back within 10 s once pages expire at once");
+	expect_syscalls(j, "flusher", "flushed", kthread, 1,
+			"the flusher's write-back runs in a kernel thread, in no system call: syscall=-1");
+}
+
 /* A kprobe left registered after rmmod runs freed code: an oops. */
 static void judge_unload_removes_the_probe(struct judge *j)
 {
@@ -442,6 +525,20 @@ static void judge_unload_removes_the_probe(struct judge *j)
 }
 
 static const struct lab_test tests[] = {
+	{
+		.name = "syscall_entry",
+		.behaviour = "at load the driver logs the symbol MSR_LSTAR points at: entry_SYSCALL_64",
+		.judge = judge_syscall_entry,
+		.hint = "TODO 7: rdmsrl(MSR_LSTAR, lstar), then pr_info(\"syscall entry %ps at 0x%llx\\n\", (void *)lstar, lstar)",
+		.skeleton_fails = true,
+	},
+	{
+		.name = "syscall_numbers",
+		.behaviour = "trace=1: each write's line names its system call: close 3, fsync 74, write 1, sync 162 or -1, the flusher -1",
+		.judge = judge_syscall_numbers,
+		.hint = "TODO 8: -1 for a kernel thread (PF_KTHREAD), else syscall_get_nr(current, task_pt_regs(current))",
+		.skeleton_fails = true,
+	},
 	{
 		.name = "close_writes_in_close",
 		.behaviour = "a buffered dd write reaches the driver inside close(2): stack=1 shows the path",

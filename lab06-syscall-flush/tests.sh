@@ -81,3 +81,54 @@ unload_removes_the_probe() {
 		fact dropped failed
 	fi
 }
+
+# syscall_entry: the driver's line "syscall entry SYMBOL at 0xADDRESS" at
+# load (entry_symbol, entry_address), and the symbol /proc/kallsyms lists
+# at that address (kallsyms_symbol).
+syscall_entry() {
+	local line addr
+	load_mybrd || exit
+	line=$(dmesg | sed -n 's/.*mybrd: syscall entry \([^ ]*\) at 0x\([0-9a-f]*\)$/\1 \2/p' | tail -n 1)
+	fact entry_symbol "${line% *}"
+	addr=${line#* }
+	fact entry_address "$addr"
+	[ -n "$addr" ] || exit 0
+	# kallsyms pads addresses to 16 digits; %llx does not.
+	fact kallsyms_symbol "$(awk -v a="$addr" \
+		'{ x = $1; sub(/^0+/, "", x) } x == a { print $3; exit }' /proc/kallsyms)"
+}
+
+# flusher_writes_back: lets the flusher write back what is dirty (pages
+# expire at once, it wakes every 0.1 s), and waits until the disk has
+# counted one more write, 10 s at most; prints flusher_wrote=yes or no.
+flusher_writes_back() {
+	local before n=0
+	before=$(disk_stat 5)
+	echo 1 > /proc/sys/vm/dirty_expire_centisecs
+	echo 10 > /proc/sys/vm/dirty_writeback_centisecs
+	while [ "$(disk_stat 5)" = "$before" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	echo 360000 > /proc/sys/vm/dirty_writeback_centisecs
+	if [ "$(disk_stat 5)" = "$before" ]; then
+		fact flusher_wrote no
+	else
+		fact flusher_wrote yes
+	fi
+}
+
+# syscall_numbers: the system call each write came in through (the trace
+# line's syscall=): dd's close, dd conv=fsync, an O_DIRECT write, sync,
+# and the flusher's periodic write-back (held open: no close writes it).
+syscall_numbers() {
+	load_traced
+	between_steps close closed write_block 3
+	between_steps fsync fsynced write_block 4 conv=fsync
+	between_steps write written write_block 5 oflag=direct
+	hold_mybrd_open
+	write_block 6
+	between_steps sync synced sync
+	write_block 7
+	between_steps flusher flushed flusher_writes_back
+}

@@ -21,6 +21,7 @@
 #ifndef MYBRD_COMPAT_H
 #define MYBRD_COMPAT_H
 
+#include <asm/msr.h>
 #include <linux/blk-mq.h>
 #include <linux/blkdev.h>
 #include <linux/err.h>
@@ -112,6 +113,14 @@ static inline void mybrd_compat_blk_queue_write_cache(struct request_queue *q,
 
 #define blk_queue_write_cache(q, wc, fua) \
 	mybrd_compat_blk_queue_write_cache(q, wc, fua)
+#endif
+
+#if !defined(rdmsrl) && defined(rdmsrq)
+/*
+ * rdmsrl(msr, u64): 6.16 renamed it rdmsrq() (q: a 64-bit quadword), and
+ * the old name is gone on 7.3. Lab 06 writes the book's rdmsrl().
+ */
+#define rdmsrl(msr, val) rdmsrq(msr, val)
 #endif
 
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 13, 0)

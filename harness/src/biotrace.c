@@ -15,10 +15,17 @@
 
 bool parse_bio_line(const char *line, struct bio_line *b)
 {
+	int used = 0;
 	char end;
 
-	return sscanf(line, "mybrd: %15s sector=%llu bytes=%lu flags=0x%lx%c",
-		      b->op, &b->sector, &b->bytes, &b->flags, &end) == 4;
+	b->syscall = BIO_NO_SYSCALL;
+	if (sscanf(line, "mybrd: %15s sector=%llu bytes=%lu flags=0x%lx%n",
+		   b->op, &b->sector, &b->bytes, &b->flags, &used) != 4 ||
+	    !used)
+		return false;
+	line += used;
+	return !*line ||
+	       sscanf(line, " syscall=%d%c", &b->syscall, &end) == 1;
 }
 
 /* Index of the line "step: <name>" in s at or after from, or s->end. */
