@@ -92,11 +92,18 @@ ready() {
 
 # --- apt -----------------------------------------------------------------------
 
-# The lists are missing (fresh image) or over a day old: kernel ABIs move on.
+# The lists are missing (fresh image), over a day old (kernel ABIs move
+# on), or lack a suite the sources name (a fresh debootstrap root has only
+# its release's main list, not -security's, where the newest kernel is).
 lists_stale() {
-	local newest
+	local newest f
 	newest=$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mmin -1440 -print -quit 2>/dev/null)
-	[[ -z $newest ]]
+	[[ -z $newest ]] && return 0
+	# shellcheck disable=SC2016 # apt's own $(FIELD) syntax
+	while read -r f; do
+		[[ -e $f ]] || return 0
+	done < <(apt-get indextargets --format '$(FILENAME)' 'Created-By: Packages' 2>/dev/null)
+	return 1
 }
 
 # Fields "Depends:" of a package's candidate, one alternative group a line.
