@@ -26,36 +26,51 @@
 /* Frames a call trace must hold on one kernel series, innermost first. */
 struct path {
 	const char *series;		/* "6.1", "6.12": the release's start */
-	const char *names[10];		/* NULL-terminated */
+	const char *names[16];		/* NULL-terminated */
 };
 
 /*
  * Read in the solution's traces on Debian's 6.1.0-56, 6.12.117 and 7.3.4
  * (the lab guide shows them whole). Inlined and tail-called functions never
- * appear: 6.1's ____fput, 6.12's __fput_sync and iterate_supers. 7.3 has
- * 6.12's frames here; below them write_cache_pages became
- * filemap_writeback (6.16's writeback_iter()), which no path names.
+ * appear: 6.1's ____fput, 6.12's __fput_sync and iterate_supers. The
+ * write-back paths hold the lower half too, from submit_bio_noacct_nocheck
+ * up: 6.1 writes page by page (__writepage), 6.12 whole folios from
+ * blkdev_writepages through write_cache_pages, 7.3 without it
+ * (writeback_iter(), 6.16, is inlined; filemap_writeback, its caller, is
+ * left out: 6.1 and 6.12 call that step filemap_fdatawrite_wbc).
  * A kernel of another series is judged by the frames all of them share.
  */
 static const struct path close_paths[] = {
-	{ "6.1", { "filemap_write_and_wait_range", "blkdev_put",
+	{ "6.1", { "submit_bio_noacct_nocheck", "__block_write_full_page",
+		   "__writepage", "write_cache_pages", "do_writepages",
+		   "filemap_write_and_wait_range", "blkdev_put",
 		   "blkdev_close", "__fput", "task_work_run",
 		   "exit_to_user_mode_prepare", "syscall_exit_to_user_mode",
 		   "do_syscall_64" } },
-	{ "6.12", { "filemap_write_and_wait_range", "bdev_release",
+	{ "6.12", { "submit_bio_noacct_nocheck", "__block_write_full_folio",
+		    "write_cache_pages", "blkdev_writepages", "do_writepages",
+		    "filemap_write_and_wait_range", "bdev_release",
 		    "blkdev_release", "__fput", "__x64_sys_close",
 		    "do_syscall_64" } },
-	{ "7.3", { "filemap_write_and_wait_range", "bdev_release",
+	{ "7.3", { "submit_bio_noacct_nocheck", "__block_write_full_folio",
+		   "blkdev_writepages", "do_writepages",
+		   "filemap_write_and_wait_range", "bdev_release",
 		   "blkdev_release", "__fput", "__x64_sys_close",
 		   "do_syscall_64" } },
 };
 
 static const struct path fsync_paths[] = {
-	{ "6.1", { "file_write_and_wait_range", "blkdev_fsync",
+	{ "6.1", { "submit_bio_noacct_nocheck", "__block_write_full_page",
+		   "__writepage", "write_cache_pages", "do_writepages",
+		   "file_write_and_wait_range", "blkdev_fsync",
 		   "__x64_sys_fsync", "do_syscall_64" } },
-	{ "6.12", { "file_write_and_wait_range", "blkdev_fsync", "do_fsync",
+	{ "6.12", { "submit_bio_noacct_nocheck", "__block_write_full_folio",
+		    "write_cache_pages", "blkdev_writepages", "do_writepages",
+		    "file_write_and_wait_range", "blkdev_fsync", "do_fsync",
 		    "__x64_sys_fsync", "do_syscall_64" } },
-	{ "7.3", { "file_write_and_wait_range", "blkdev_fsync", "do_fsync",
+	{ "7.3", { "submit_bio_noacct_nocheck", "__block_write_full_folio",
+		   "blkdev_writepages", "do_writepages",
+		   "file_write_and_wait_range", "blkdev_fsync", "do_fsync",
 		   "__x64_sys_fsync", "do_syscall_64" } },
 };
 
