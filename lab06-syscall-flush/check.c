@@ -427,6 +427,32 @@ static void judge_no_flush(struct judge *j)
 			    "%s", io_in(&s, "WRITE", 0).text);
 }
 
+/*
+ * The book's "flush" at close writes the page cache back; the block
+ * layer's flush (REQ_PREFLUSH) empties a write cache. Only fsync asks for
+ * the second.
+ */
+static void judge_flush_only_on_fsync(struct judge *j)
+{
+	expect_ok(j);
+	judge_hint(j, "TODO 4: /sys/kernel/debug/mybrd/flushes, from mybrd_flushes_get(); TODO 3 counts");
+	expect_number(j, "after_write", 0,
+		      "with write_cache=1, a buffered write to the held device sends no flush: flushes 0");
+	judge_hint(j, NULL);
+	expect_reached(j, "sync", "synced", "WRITE", 24,
+		       "sync writes the dirty block 3 back (WRITE at sector 24)");
+	expect_number(j, "after_sync", 0,
+		      "sync writes the data but sends no flush: flushes still 0");
+	expect_reached(j, "close", "closed", "WRITE", 32,
+		       "the last close writes block 4 back (WRITE at sector 32)");
+	expect_number(j, "after_close", 0,
+		      "the last close writes the data but sends no flush: flushes still 0");
+	judge_hint(j, "TODO 3: count every bio with REQ_PREFLUSH; TODO 2 declares the cache");
+	expect_number_in(j, "after_fsync", 1, 1000000,
+			 "dd conv=fsync sends the flush: flushes at least 1");
+	judge_hint(j, NULL);
+}
+
 /* A line starting with prefix in the slice. */
 static void judge_drop_stack(struct judge *j)
 {
@@ -580,6 +606,13 @@ static const struct lab_test tests[] = {
 		.behaviour = "write_cache=1: fsync sends the driver a flush, counted in debugfs flushes",
 		.judge = judge_flush,
 		.hint = "TODO 3: count bios with REQ_PREFLUSH in dev->flushes; TODO 2 declares the cache",
+		.skeleton_fails = true,
+	},
+	{
+		.name = "flush_only_on_fsync",
+		.behaviour = "write_cache=1: sync and the last close write the data but send no flush; fsync does",
+		.judge = judge_flush_only_on_fsync,
+		.hint = "TODO 3: count bios with REQ_PREFLUSH in dev->flushes; TODO 4 shows them",
 		.skeleton_fails = true,
 	},
 	{

@@ -132,3 +132,20 @@ syscall_numbers() {
 	write_block 7
 	between_steps flusher flushed flusher_writes_back
 }
+
+# flush_only_on_fsync: with write_cache=1, the flush count after a held
+# buffered write, after sync (which writes it), after a last close that
+# writes another block back, and after dd conv=fsync.
+flush_only_on_fsync() {
+	load_traced write_cache=1
+	hold_mybrd_open
+	write_block 3
+	fact after_write "$(mybrd_flushes)"
+	between_steps sync synced sync
+	fact after_sync "$(mybrd_flushes)"
+	exec 3<&-
+	between_steps close closed write_block 4
+	fact after_close "$(mybrd_flushes)"
+	between_steps fsync fsynced write_block 5 conv=fsync
+	fact after_fsync "$(mybrd_flushes)"
+}
