@@ -453,6 +453,78 @@ static void judge_flush_only_on_fsync(struct judge *j)
 	judge_hint(j, NULL);
 }
 
+/* Writes in the slice: data ones, ones from system call nr, flushes. */
+struct writes_seen {
+	int data, in_nr, preflush;
+};
+
+static struct writes_seen writes_in(const struct kslice *s, int nr)
+{
+	struct writes_seen w = { 0 };
+	struct bio_line b;
+
+	for (size_t i = s->first; i < s->end; i++) {
+		if (!parse_bio_line(s->log->lines[i], &b) ||
+		    strcmp(b.op, "WRITE"))
+			continue;
+		w.data += b.bytes > 0;
+		w.in_nr += b.bytes > 0 && b.syscall == nr;
+		w.preflush += !!(b.flags & REQ_PREFLUSH_BIT);
+	}
+	return w;
+}
+
+/* One of the call traces between the markers has the frame name. */
+static bool some_trace_has(struct judge *j, const char *from, const char *to,
+			   const char *name)
+{
+	struct ktrace *t;
+	bool found = false;
+	int n;
+
+	if (!traces_between(j, from, to, &t, &n))
+		return false;
+	for (int i = 0; i < n && !found; i++)
+		found = trace_has_frame(&t[i], name);
+	ktraces_free(t, n);
+	return found;
+}
+
+static void judge_ext4(struct judge *j)
+{
+	struct writes_seen w;
+	struct kslice s;
+
+	expect_ok(j);
+	expect_fact(j, "kmods", "ok", "the ext4 module loads (harness)");
+	expect_fact(j, "mkfs", "ok", "mkfs.ext4 /dev/mybrd succeeds");
+	expect_fact(j, "mount", "ok", "mount -t ext4 /dev/mybrd succeeds");
+	if (!expect_step_slice(j, "close", "closed", &s))
+		return;
+	w = writes_in(&s, 3);
+	expect_that(j, w.in_nr == 0,
+		    "a file written and closed on ext4 sends nothing in close(2): the mount holds /dev/mybrd open, so the file's close is not the device's last",
+		    "%d data write%s with syscall=3", w.in_nr,
+		    w.in_nr == 1 ? "" : "s");
+	if (!expect_step_slice(j, "fsync", "fsynced", &s))
+		return;
+	w = writes_in(&s, 74);
+	expect_that(j, w.in_nr > 0,
+		    "dd conv=fsync on the file writes its data inside fsync(2): syscall=74",
+		    "%s", io_in(&s, "WRITE", 0).text);
+	expect_that(j, w.preflush > 0,
+		    "ext4's fsync makes it durable: a write with REQ_PREFLUSH (0x40000)",
+		    "%s", io_in(&s, "WRITE", 0).text);
+	expect_that(j, some_trace_has(j, "fsync", "fsynced", "ext4_sync_file"),
+		    "stack=1: a call trace of the fsync holds ext4_sync_file (ext4_file_operations.fsync)",
+		    "no trace with ext4_sync_file between \"step: fsync\" and \"step: fsynced\"");
+	expect_fact(j, "umount_rc", "0", "umount succeeds");
+	if (expect_step_slice(j, "umount", "umounted", &s))
+		expect_that(j, writes_in(&s, -2).data > 0,
+			    "umount writes what is left (the superblock, the journal)",
+			    "%s", io_in(&s, "WRITE", 0).text);
+}
+
 /* A line starting with prefix in the slice. */
 static void judge_drop_stack(struct judge *j)
 {
@@ -616,6 +688,13 @@ static const struct lab_test tests[] = {
 		.skeleton_fails = true,
 	},
 	{
+		.name = "ext4_close_and_fsync",
+		.behaviour = "ext4 on mybrd: a file's close writes nothing, its fsync writes data and a flush through ext4_sync_file, umount the rest",
+		.judge = judge_ext4,
+		.hint = "TODO 8 names the system call; TODO 1 dumps the stack; TODO 2 declares the cache",
+		.skeleton_fails = true,
+	},
+	{
 		.name = "no_write_cache_no_flush",
 		.behaviour = "write_cache=0: fsync sends no flush, debugfs flushes stays 0",
 		.judge = judge_no_flush,
@@ -653,6 +732,9 @@ static const struct lab lab06 = {
 	.id = "lab06-syscall-flush",
 	.title = "system calls, flushes and drop_caches, seen from the driver",
 	LAB_TESTS(tests),
+	.guest_programs = (const char *const[]){ "/usr/sbin/mkfs.ext4", NULL },
+	.kernel_modules = (const char *const[]){
+		"crc32c_generic?", "ext4", NULL },
 };
 
 int main(int argc, char **argv)

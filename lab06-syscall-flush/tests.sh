@@ -149,3 +149,25 @@ flush_only_on_fsync() {
 	between_steps fsync fsynced write_block 5 conv=fsync
 	fact after_fsync "$(mybrd_flushes)"
 }
+
+# ext4_close_and_fsync: the book's exercise, ext4 on mybrd (32 MiB,
+# write_cache=1). Once mkfs and mount are done, trace and stack go on: a
+# file written and closed (close..closed), the same file rewritten with
+# dd conv=fsync (fsync..fsynced), then umount (umount..umounted).
+ext4_close_and_fsync() {
+	local p=/sys/module/mybrd/parameters
+	if load_kmod_if_there crc32c_generic && load_kmod ext4; then fact kmods ok
+	else fact kmods failed; exit 1; fi
+	bio_trace_setup
+	load_mybrd size_mb=32 write_cache=1 || exit
+	mkdir -p /tmp/mnt
+	run mkfs mkfs.ext4 -q -F -E lazy_itable_init=0,lazy_journal_init=0 /dev/mybrd
+	run mount mount -t ext4 /dev/mybrd /tmp/mnt
+	echo 1 > $p/trace
+	echo 1 > $p/stack
+	between_steps close closed cp /tmp/blk /tmp/mnt/f
+	between_steps fsync fsynced dd if=/tmp/blk of=/tmp/mnt/f bs=4096 count=1 \
+		conv=notrunc,fsync 2>/dev/null
+	between_steps umount umounted umount /tmp/mnt
+	fact umount_rc $?
+}
