@@ -210,7 +210,7 @@ no_such_series() {
 	local have
 	have=$( { echo "$1"; echo "$BACKPORTS"; } | while read -r k; do [[ -n $k ]] && series_of "$k"; done |
 		sort -u -V | paste -sd, | sed 's/,/, /g')
-	die "$HOST_RELEASE ships no kernel $SERIES (its suites and $HOST_CODENAME-backports have ${have:-none}); use KERNEL=default, newest or one of those series. A kernel of a later Debian release needs that release's compiler and C library: run the labs on that release (make test-debian13 shows how)."
+	die "$HOST_RELEASE ships no kernel $SERIES (its suites and $HOST_CODENAME-backports have ${have:-none}); use KERNEL=default, newest or one of those series. Another Debian release's kernel needs that release's compiler and C library: run the labs on that release (make test-debian12 and test-debian13 show how)."
 }
 
 # Plans the headers: sets HDR_MODE (apt: install the package; extract: its

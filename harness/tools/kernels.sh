@@ -54,12 +54,14 @@ series_of() {
 	[[ $1 =~ ^([0-9]+\.[0-9]+)\. ]] && echo "${BASH_REMATCH[1]}"
 }
 
-# The KVERs of the linux-image-KVER packages that apt (with options "$@")
-# can download: real packages only, the generic amd64 flavour only.
+# The KVERs of linux-image-KVER and linux-headers-KVER packages that apt
+# (with options "$@") can download, the generic amd64 flavour only.
+# Backports keep older images (signed) without their headers: a kernel
+# counts only with both.
 kernels_in_apt() {
-	apt-cache "$@" search --names-only '^linux-image-[0-9]+\.[0-9]+\.[0-9]+[-+].*-amd64$' 2>/dev/null |
-		sed -n -E 's/^linux-image-([0-9]+\.[0-9]+\.[0-9]+[-+][^ ]*-amd64) .*/\1/p' |
-		grep -vE -- '-(cloud|rt)-amd64$' || true
+	apt-cache "$@" search --names-only '^linux-(image|headers)-[0-9]+\.[0-9]+\.[0-9]+[-+].*-amd64$' 2>/dev/null |
+		sed -n -E 's/^linux-(image|headers)-([0-9]+\.[0-9]+\.[0-9]+[-+][^ ]*-amd64) .*/\2/p' |
+		grep -vE -- '-(cloud|rt)-amd64$' | sort | uniq -d || true
 }
 
 host_kernels() { kernels_in_apt; }
