@@ -74,6 +74,22 @@ static const struct path fsync_paths[] = {
 		   "__x64_sys_fsync", "do_syscall_64" } },
 };
 
+/* A read(2) that misses the page cache, through readahead. */
+static const struct path read_paths[] = {
+	{ "6.1", { "submit_bio_noacct_nocheck", "mpage_readahead",
+		   "read_pages", "page_cache_ra_unbounded", "filemap_get_pages",
+		   "filemap_read", "blkdev_read_iter", "vfs_read", "ksys_read",
+		   "do_syscall_64" } },
+	{ "6.12", { "submit_bio_noacct_nocheck", "mpage_readahead",
+		    "read_pages", "page_cache_ra_unbounded", "filemap_get_pages",
+		    "filemap_read", "blkdev_read_iter", "vfs_read", "ksys_read",
+		    "do_syscall_64" } },
+	{ "7.3", { "submit_bio_noacct_nocheck", "mpage_readahead",
+		   "read_pages", "page_cache_ra_unbounded", "filemap_get_pages",
+		   "filemap_read", "blkdev_read_iter", "vfs_read", "ksys_read",
+		   "do_syscall_64" } },
+};
+
 static const struct path direct_paths[] = {
 	{ "6.1", { "blkdev_write_iter", "vfs_write", "ksys_write",
 		   "do_syscall_64" } },
@@ -628,6 +644,15 @@ static void judge_syscall_numbers(struct judge *j)
 			"the flusher's write-back runs in a kernel thread, in no system call: syscall=-1");
 }
 
+static void judge_read_stack(struct judge *j)
+{
+	expect_ok(j);
+	expect_path(j, "read", "done", PATHS(read_paths), 0, "vfs_write",
+		    "stack_reads=1: a read that misses the page cache shows read(2) through readahead to the driver");
+	expect_no_trace(j, "again", "again_done",
+			"the same read again is a page-cache hit: no bio, no call trace");
+}
+
 /* A kprobe left registered after rmmod runs freed code: an oops. */
 static void judge_unload_removes_the_probe(struct judge *j)
 {
@@ -695,6 +720,13 @@ static const struct lab_test tests[] = {
 		.skeleton_fails = true,
 	},
 	{
+		.name = "read_stack",
+		.behaviour = "stack_reads=1: a read that misses the cache shows its path from read(2); a hit shows none",
+		.judge = judge_read_stack,
+		.hint = "TODO 9: dump_stack() for bios that read data, when stack_reads is set",
+		.skeleton_fails = true,
+	},
+	{
 		.name = "no_write_cache_no_flush",
 		.behaviour = "write_cache=0: fsync sends no flush, debugfs flushes stays 0",
 		.judge = judge_no_flush,
@@ -719,7 +751,7 @@ static const struct lab_test tests[] = {
 					   false),
 	TEST_CORE_REGISTRATION("lab 05's registration is given code: mybrd_check_size() before anything is registered, set_capacity() in sectors, everything undone at rmmod (and TODO 6: the kprobe too)", false),
 	TEST_CORE_DATA("lab 05's data path is given code: TODOs 1 and 3 must only read the bio, never advance or change it, and end it as before", false),
-	TEST_DEFAULTS_ARE_OFF("trace stack write_cache trace_evict", "every switch is off unless insmod sets it: TODO 1 dumps the stack only if (stack), TODO 6 registers the kprobe only if (trace_evict)", false),
+	TEST_DEFAULTS_ARE_OFF("trace stack stack_reads write_cache trace_evict", "every switch is off unless insmod sets it: TODO 1 dumps the stack only if (stack), TODO 9 only if (stack_reads), TODO 6 registers the kprobe only if (trace_evict)", false),
 	{
 		.name = "unload_removes_the_probe",
 		.behaviour = "after rmmod of a trace_evict=1 module, drop_caches runs with no probe left behind",

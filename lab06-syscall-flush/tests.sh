@@ -171,3 +171,12 @@ ext4_close_and_fsync() {
 	between_steps umount umounted umount /tmp/mnt
 	fact umount_rc $?
 }
+
+# read_stack: stack_reads=1, the device held open: a read of block 8 that
+# misses the page cache (read..done), then the same read again, a hit
+# (again..again_done).
+read_stack() {
+	load_traced_and_held stack_reads=1
+	between_steps read "done" read_block 8
+	between_steps again again_done read_block 8
+}

@@ -50,6 +50,10 @@ static bool stack;
 module_param(stack, bool, 0644);
 MODULE_PARM_DESC(stack, "Print the call stack of every bio that writes data (default 0)");
 
+static bool stack_reads;
+module_param(stack_reads, bool, 0644);
+MODULE_PARM_DESC(stack_reads, "Print the call stack of every bio that reads data (default 0)");
+
 static bool write_cache;
 module_param(write_cache, bool, 0444);
 MODULE_PARM_DESC(write_cache, "Declare a volatile write cache: fsync sends flushes (default 0)");
@@ -267,6 +271,19 @@ static void mybrd_dump_write_stack(struct bio *bio)
 	/* END TODO 1 */
 }
 
+/* Prints how the kernel came to read, while stack_reads is set. */
+static void mybrd_dump_read_stack(struct bio *bio)
+{
+	/* TODO 9: The same for reads: if stack_reads is set and the bio
+	 * reads data (bio_op(bio) == REQ_OP_READ, bio_has_data()),
+	 * dump_stack(). A read that misses the page cache shows the path of
+	 * read(2) through readahead to the driver.
+	 */
+	if (stack_reads && bio_op(bio) == REQ_OP_READ && bio_has_data(bio))
+		dump_stack();
+	/* END TODO 9 */
+}
+
 /*
  * Counts the flushes. With a write cache declared (write_cache=1),
  * fsync(2) ends with a bio flagged REQ_PREFLUSH: "make what you have
@@ -325,6 +342,7 @@ static void mybrd_submit_bio(struct bio *bio)
 	/* First: once ended, the bio may be freed. */
 	mybrd_trace_bio(bio);
 	mybrd_dump_write_stack(bio);
+	mybrd_dump_read_stack(bio);
 	mybrd_count_flush(dev, bio);
 
 	start = bio_start_io_acct(bio);
