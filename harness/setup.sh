@@ -31,9 +31,10 @@ EOF
 }
 
 # Host tools; the VM carries busybox, mkfs.ext4/e2fsck and fio along;
-# make test and make shellcheck run shellcheck.
+# make test and make shellcheck run shellcheck, and make test pgrep
+# (procps: a minimal Debian has none) to prove no QEMU is left.
 HOST_PKGS=(qemu-system-x86 busybox-static libcunit1-dev cpio build-essential
-	kmod xz-utils zstd binutils e2fsprogs fio shellcheck)
+	kmod xz-utils zstd binutils e2fsprogs fio shellcheck procps)
 
 # shellcheck source=tools/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/tools/common.sh" setup

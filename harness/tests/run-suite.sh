@@ -43,6 +43,8 @@ mkdir -p "$OUT"
 table=()
 
 # QEMU processes still running for one run's directory (there must be none).
+command -v pgrep >/dev/null ||
+	die "pgrep is missing (Debian's procps), so no check could tell a QEMU left behind; run make setup."
 leftover_qemu() {
 	pgrep -f "qemu-system-x86_64.*$1/" || true
 }
