@@ -26,6 +26,9 @@
 #                                 (one autograding step per lab)
 #   make test-tools               grade, student-tree, compile_commands.json
 #                                 and style checked end to end on lab01
+#   make picture [KERNEL=K]       lab 06's paths from system call to driver
+#                                 on kernel K, drawn from the solution's
+#                                 traces: build/picture-K/paths.{svg,png}
 
 SUBMISSIONS ?=
 OUT         ?= build/grades
@@ -36,13 +39,14 @@ GDB_PORT    ?= 1234
 BATCH       ?=
 TOOLS       := harness/tools
 
-.PHONY: grade student-tree compile_commands.json style classroom test-tools
+.PHONY: grade student-tree compile_commands.json style classroom test-tools \
+	picture
 
 # A student copy (make student-tree) has no solutions/: the targets that
 # need them say so instead of failing on a missing file.
 ifeq ($(wildcard solutions/.),)
 INSTRUCTOR_GOALS := test skeletons grade style student-tree classroom bench \
-	test-tools test-debian12 test-debian13
+	test-tools test-debian12 test-debian13 picture
 ifneq ($(filter $(INSTRUCTOR_GOALS),$(MAKECMDGOALS)),)
 $(error make $(firstword $(filter $(INSTRUCTOR_GOALS),$(MAKECMDGOALS))) is an instructor target: it needs the solutions, and this copy of the labs has none. Check your work with make check-labN)
 endif
@@ -77,3 +81,6 @@ classroom:
 
 test-tools: setup
 	@harness/tests/test-tools.sh
+
+picture: setup
+	@$(TOOLS)/picture.sh --kernel $(KERNEL) --accel $(ACCEL)
