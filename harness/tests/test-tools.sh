@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# make test-tools: the instructor tooling end to end, on lab01 (about 30 s):
+# make test-tools: the instructor tooling end to end, on lab01 (about 30 s;
+# make picture, on lab06, another 40):
 # grade scores a solved and an untouched submission right and writes JUnit
 # that parses; student-tree leaves the instructor files out and its copy
 # refuses instructor targets; compile_commands.json covers every mybrd.c;
@@ -88,7 +89,21 @@ style_clean() {
 	fi
 }
 
+# make picture draws lab 06's five paths, each ending in the driver.
+picture_draws() {
+	local dir=build/picture-default
+	make -s picture > "$OUT/picture.log" 2>&1
+	if [ "$(wc -l < "$dir/paths.txt" 2>/dev/null)" = 5 ] &&
+		! grep -vqE ' (mybrd_submit_bio|mybrd_evict_pre)$' "$dir/paths.txt" &&
+		[ "$(head -c 4 "$dir/paths.png" | od -An -tx1 | tr -d ' \n')" = 89504e47 ]; then
+		verdict ok "picture: five paths from system call to the driver, drawn as PNG"
+	else
+		verdict fail "picture: paths or PNG missing ($OUT/picture.log)"
+	fi
+}
+
 grade_scores
+picture_draws
 student_tree
 compile_commands
 style_clean
