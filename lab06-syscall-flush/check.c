@@ -20,9 +20,6 @@
 
 /* --- call traces --- */
 
-/* REQ_PREFLUSH in bi_opf (include/linux/blk_types.h, 6.1 and 6.12). */
-#define REQ_PREFLUSH_BIT 0x40000UL
-
 /* Frames a call trace must hold on one kernel series, innermost first. */
 struct path {
 	const char *series;		/* "6.1", "6.12": the release's start */
@@ -282,22 +279,10 @@ static void judge_direct_stack(struct judge *j)
 		    "with stack=1, an O_DIRECT write and read give one call trace, the write's, inside write(2)");
 }
 
-/* The flush bio as the trace shows it: WRITE, 0 bytes, REQ_PREFLUSH. */
-static bool flush_line_in(const struct kslice *s)
-{
-	struct bio_line b;
-
-	for (size_t i = s->first; i < s->end; i++)
-		if (parse_bio_line(s->log->lines[i], &b) &&
-		    !strcmp(b.op, "WRITE") && b.bytes == 0 &&
-		    (b.flags & REQ_PREFLUSH_BIT))
-			return true;
-	return false;
-}
-
 static void judge_flush(struct judge *j)
 {
 	long before = -1, after = -1;
+	const struct req_flags *f;
 	struct kslice s;
 
 	fact_number(j, "before", &before);
@@ -312,11 +297,12 @@ static void judge_flush(struct judge *j)
 		    "%s", fact_of(j, "before") && *fact_of(j, "before") ?
 		    fact_of(j, "before") : "no such file");
 	judge_hint(j, NULL);
-	if (!expect_step_slice(j, "fsync", "fsynced", &s))
+	f = expect_req_flags(j);
+	if (!f || !expect_step_slice(j, "fsync", "fsynced", &s))
 		return;
 	judge_hint(j, "TODO 2: with the cache declared before add_disk(), the block layer passes flushes on");
-	expect_that(j, flush_line_in(&s),
-		    "dd conv=fsync sends the driver a flush: a trace line WRITE ... bytes=0 with REQ_PREFLUSH (0x40000) in flags",
+	expect_that(j, flush_line_in(f, &s),
+		    "dd conv=fsync sends the driver a flush: a trace line WRITE ... bytes=0 with REQ_PREFLUSH in flags",
 		    "%s", io_in(&s, "WRITE", 0).text);
 	judge_hint(j, NULL);
 	expect_that(j, after >= 1,
@@ -331,7 +317,6 @@ static void judge_flush(struct judge *j)
 static void judge_no_flush(struct judge *j)
 {
 	long after = -1;
-	struct kslice s;
 
 	fact_number(j, "after", &after);
 	expect_ok(j);
@@ -344,10 +329,8 @@ static void judge_no_flush(struct judge *j)
 	judge_hint(j, NULL);
 	expect_fact(j, "after", "0",
 		    "without a write cache, dd conv=fsync sends no flush: flushes stays 0");
-	if (step_slice(j, "fsync", "fsynced", &s))
-		expect_that(j, !flush_line_in(&s),
-			    "no empty REQ_PREFLUSH write reaches the driver",
-			    "%s", io_in(&s, "WRITE", 0).text);
+	expect_no_flush(j, "fsync", "fsynced",
+			"no empty REQ_PREFLUSH write reaches the driver");
 }
 
 /* A line starting with prefix in the slice. */

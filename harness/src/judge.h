@@ -48,6 +48,7 @@ struct judge {
 	const struct lab_test *test;
 	const struct test_result *result;
 	const char *kernel;	/* release under test: "6.1.0-56-amd64" */
+	const char *headers;	/* its headers, KDIR (req_flags.h reads them) */
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
 	char why[256];		/* the first failure, for result files */

@@ -27,6 +27,7 @@ static void run_current_test(void)
 			.test = &current->lab->tests[i],
 			.result = &current->run->results[i],
 			.kernel = current->kernel,
+			.headers = current->headers,
 		};
 
 		if (strcmp(name, j.test->name))
