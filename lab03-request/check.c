@@ -12,6 +12,7 @@
  */
 #include "core_tests.h"
 #include "lab.h"
+#include "judge_data.h"
 #include "judge_mq.h"
 
 #include <stdio.h>
@@ -66,6 +67,22 @@ static void judge_data(struct judge *j)
 		return;
 	expect_fact(j, "verdict", "yes",
 		    "what was written reads back the same");
+}
+
+static void judge_odd_sectors(struct judge *j)
+{
+	char key[8], what[64];
+
+	if (!expect_ran(j, LOAD_HINT))
+		return;
+	expect_step(j, "w7", "a buffered 512-byte write at sector 7");
+	for (int s = 13; s <= 20; s++) {
+		snprintf(key, sizeof(key), "w%d", s);
+		snprintf(what, sizeof(what),
+			 "a 512-byte O_DIRECT write at sector %d", s);
+		expect_step(j, key, what);
+	}
+	expect_read(j, "r7", "sectors 7 to 20 (one O_DIRECT read)");
 }
 
 static void judge_zeros(struct judge *j)
@@ -227,8 +244,8 @@ static const struct lab_test tests[] = {
 	},
 	{
 		.name = "odd_sectors_512",
-		.behaviour = "512-byte writes at sectors 7 and 13-20 (buffered, O_DIRECT) read back, zeros between",
-		.judge = judge_data,
+		.behaviour = "512-byte writes at sectors 7 (buffered) and 13-20 (O_DIRECT) read back, zeros between",
+		.judge = judge_odd_sectors,
 		.hint = "TODO 4: sector starts at blk_rq_pos(rq) and moves bv_len >> SECTOR_SHIFT per segment",
 		.skeleton_fails = true,
 	},
