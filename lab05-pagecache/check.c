@@ -16,6 +16,7 @@
 #include "biotrace.h"
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
 
 static void judge_switch(struct judge *j)
 {
@@ -310,6 +311,7 @@ static const struct lab lab05 = {
 	.id = "lab05-pagecache",
 	.title = "the page cache, seen from the driver",
 	LAB_TESTS(tests),
+	.symptoms = &symptom_hints_given,
 };
 
 int main(int argc, char **argv)

@@ -14,6 +14,7 @@
 #include "biotrace.h"
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -429,6 +430,7 @@ static const struct lab lab06 = {
 	.id = "lab06-syscall-flush",
 	.title = "system calls, flushes and drop_caches, seen from the driver",
 	LAB_TESTS(tests),
+	.symptoms = &symptom_hints_given,
 };
 
 int main(int argc, char **argv)
