@@ -85,7 +85,7 @@ $(PROBE_CACHE): harness/kernel/probe-cache.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< -o $@
 
-$(BUILD)/harness/test_%: harness/tests/test_%.c $(HARNESS_A)
+$(BUILD)/harness/test_%: harness/tests/test_%.c harness/tests/unit.h $(HARNESS_A)
 	$(CC) $(CFLAGS) $< $(HARNESS_A) -lcunit -o $@
 
 $(SKELGEN): harness/tools/skelgen.c

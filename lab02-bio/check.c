@@ -13,6 +13,7 @@
  */
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
 #include "judge_data.h"
 
 #include <stdio.h>
@@ -457,10 +458,17 @@ static const struct lab_test tests[] = {
 	},
 };
 
+/* The likely TODO when the failed data comparisons share a symptom. */
+static const struct symptom_hints symptoms = {
+	.wrong_page = "TODO 4: move sector past each segment, sector += bvec.bv_len >> SECTOR_SHIFT (or every segment lands on the first one's sectors); TODO 1: a sector's page is at index sector >> PAGE_SECTORS_SHIFT, in xa_load() and xa_cmpxchg() alike",
+	.holes = "TODO 2: a chunk without a store page is memzero_page(page, off, chunk): the segment's page holds whatever was read into it before",
+};
+
 static const struct lab lab02 = {
 	.id = "lab02-bio",
 	.title = "a bio-based RAM disk",
 	LAB_TESTS(tests),
+	.symptoms = &symptoms,
 	.guest_programs = (const char *const[]){
 		"/usr/sbin/mkfs.ext4", "/usr/sbin/e2fsck", NULL },
 	.kernel_modules = (const char *const[]){

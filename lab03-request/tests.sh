@@ -19,19 +19,22 @@ whole_disk_checksum() {
 }
 
 # 512-byte pieces at odd sectors: sector 7 (the last of page 0) written
-# through the page cache, sectors 13 to 20 (across pages 1 and 2) by eight
-# 512-byte O_DIRECT writes; sectors 7 to 20 read back O_DIRECT must be the
-# first piece, 5 sectors of zeros, the second piece.
+# through the page cache (w7), sectors 13 to 20 (across pages 1 and 2) by
+# eight 512-byte O_DIRECT writes (w13 to w20); sectors 7 to 20 read back by
+# one O_DIRECT read (r7) must be the first piece, 5 sectors of zeros, the
+# eight others. put and get (data.sh) make the direct I/O really O_DIRECT:
+# busybox dd bs=512 falls back to buffered I/O.
 odd_sectors_512() {
+	local s
 	load_and_report || exit 0
+	zeros 3
 	rnd /tmp/a1 512
-	rnd /tmp/b 4096
-	must_dd if=/dev/zero of=/tmp/z bs=512 count=5
-	cat /tmp/a1 /tmp/z /tmp/b > /tmp/want
-	must_dd if=/tmp/a1 of=/dev/mybrd bs=512 seek=7
-	must_dd if=/tmp/b of=/dev/mybrd bs=512 seek=13 oflag=direct
-	must_dd if=/dev/mybrd of=/tmp/got bs=512 skip=7 count=14 iflag=direct
-	same verdict /tmp/want /tmp/got $((7 * 512))
+	put w7 /tmp/a1 $((7 * 512))
+	for s in 13 14 15 16 17 18 19 20; do
+		rnd /tmp/a1 512
+		put "w$s" /tmp/a1 $((s * 512)) direct
+	done
+	get r7 $((7 * 512)) $((14 * 512)) direct
 }
 
 # The whole fresh disk against zeros, and the pages that reading allocated.

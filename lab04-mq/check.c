@@ -14,6 +14,8 @@
  */
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
+#include "judge_data.h"
 #include "judge_mq.h"
 
 #include <stdio.h>
@@ -149,7 +151,7 @@ static void judge_cpu_queue(struct judge *j)
 			return;
 	}
 	judge_hint(j, "the per-queue accounting must not touch the data: TODOs 3 to 5");
-	expect_fact(j, "verdict", "yes", "the 128 KiB written read back the same");
+	expect_same(j, "verdict", "the 128 KiB written read back the same");
 }
 
 /* ---- in flight ---- */
@@ -180,7 +182,7 @@ static void judge_depth_bound(struct judge *j)
 	if (!expect_idle(j, 2, c.inflight))
 		return;
 	judge_hint(j, NULL);
-	expect_fact(j, "verdict", "yes",
+	expect_same(j, "verdict",
 		    "every writer's 1 MiB reads back the same");
 }
 
@@ -203,7 +205,7 @@ static void judge_timer_overlap(struct judge *j)
 	if (!expect_idle(j, 1, c.inflight))
 		return;
 	judge_hint(j, NULL);
-	expect_fact(j, "verdict", "yes", "the 1 MiB read back the same");
+	expect_same(j, "verdict", "the 1 MiB read back the same");
 }
 
 /* ---- data ---- */
@@ -223,7 +225,7 @@ static void judge_parallel(struct judge *j)
 	if (!expect_idle(j, 2, c.inflight))
 		return;
 	judge_hint(j, NULL);
-	expect_fact(j, "verdict", "yes",
+	expect_same(j, "verdict",
 		    "4 parallel writers, each on its own MiB, leave the disk as written");
 }
 
@@ -241,10 +243,10 @@ static void judge_timer_data(struct judge *j)
 	if (!expect_idle(j, 2, c.inflight))
 		return;
 	judge_hint(j, "TODO 7: keep the status in the pdu; mybrd_complete_rq() ends the request with it");
-	expect_fact(j, "verdict", "yes",
+	expect_same(j, "verdict",
 		    "4 MiB written through the page cache read back the same (O_DIRECT)");
-	expect_fact(j, "odd", "yes",
-		    "512-byte O_DIRECT writes at sectors 7 and 13 to 20 read back the same");
+	expect_read(j, "odd",
+		    "512-byte O_DIRECT writes at sectors 7 and 13 to 20 (one O_DIRECT read)");
 }
 
 static void judge_reload(struct judge *j)
@@ -256,7 +258,7 @@ static void judge_reload(struct judge *j)
 	expect_queues(j, "second", 1, "reloaded with nr_hw_queues=1");
 	expect_fact(j, "queue1_dir", "no",
 		    "reloaded with one queue, debugfs has no queue1 directory");
-	expect_fact(j, "verdict", "yes", "the reloaded disk reads as zeros");
+	expect_same(j, "verdict", "the reloaded disk reads as zeros");
 }
 
 /* ---- parameters ---- */
@@ -399,6 +401,7 @@ static const struct lab lab04 = {
 	.id = "lab04-mq",
 	.title = "blk-mq with several hardware queues",
 	LAB_TESTS(tests),
+	.symptoms = &symptom_hints_given,
 };
 
 int main(int argc, char **argv)

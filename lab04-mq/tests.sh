@@ -99,22 +99,23 @@ parallel_writers_verify() {
 	parallel_writers 16k 64 nr_hw_queues=2 completion=1 completion_nsec=20000
 }
 
-# 4 MiB through the page cache (verdict), then 512-byte O_DIRECT writes at
-# sectors 7 and 13 to 20 read back with what lies between (odd).
+# 4 MiB through the page cache (verdict), then nine 512-byte O_DIRECT
+# writes at sectors 7 and 13 to 20 read back by one O_DIRECT read with what
+# lies between (odd). put and get (data.sh) make them really O_DIRECT:
+# busybox dd bs=512 falls back to buffered I/O.
 timer_completion_keeps_data() {
+	local s
 	load_and_report completion=1 completion_nsec=1000000 || exit 0
 	rnd /tmp/img $((4096 * 1024))
 	must_dd if=/tmp/img of=/dev/mybrd bs=64k
 	must_dd if=/dev/mybrd of=/tmp/got bs=64k iflag=direct
 	same verdict /tmp/img /tmp/got
-	rnd /tmp/a 4096
-	must_dd if=/tmp/a of=/dev/mybrd bs=512 count=1 seek=7 oflag=direct
-	must_dd if=/tmp/a of=/dev/mybrd bs=512 count=8 seek=13 oflag=direct
-	head -c 512 /tmp/a > /tmp/want
-	dd if=/tmp/img bs=512 skip=8 count=5 status=none >> /tmp/want
-	cat /tmp/a >> /tmp/want
-	must_dd if=/dev/mybrd of=/tmp/got bs=512 skip=7 count=14 iflag=direct
-	same odd /tmp/want /tmp/got $((7 * 512))
+	cp /tmp/img /tmp/exp
+	for s in 7 13 14 15 16 17 18 19 20; do
+		rnd /tmp/a 512
+		put "w$s" /tmp/a $((s * 512)) direct
+	done
+	get odd $((7 * 512)) $((14 * 512)) direct
 	queue_facts after
 }
 

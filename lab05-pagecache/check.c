@@ -16,6 +16,7 @@
 #include "biotrace.h"
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
 
 static void judge_switch(struct judge *j)
 {
@@ -160,6 +161,47 @@ static void judge_roundtrip(struct judge *j)
 		    "/sys/kernel/debug/mybrd/nr_pages is 256 after 1 MiB written");
 }
 
+/*
+ * The flags are decoded with the running kernel's bits (biotrace.h's
+ * expect_flags). Measured with the solution on 6.1 and 6.12 alike: an
+ * O_DIRECT read is READ SYNC, a cold buffered read READ RAHEAD (even with
+ * read_ahead_kb=0: the page cache still reads through readahead), an
+ * O_DIRECT write WRITE SYNC IDLE, fsync's write WRITE SYNC, the flusher's
+ * write-back plain WRITE; sync(1)'s write is either (the flusher or sync
+ * gets there first), so it is not judged.
+ */
+static void judge_flags_reads(struct judge *j)
+{
+	expect_ok(j);
+	expect_flags(j, "direct", "direct_done", "READ", 8, "READ -RAHEAD",
+		     "an O_DIRECT read of block 1: flags=bio->bi_opf holds the op READ (no write bit) and no REQ_RAHEAD (it was asked for)");
+	expect_flags(j, "cold", "cold_done", "READ", 0, "READ +RAHEAD",
+		     "a cold buffered read of block 0 is readahead: REQ_RAHEAD is set");
+}
+
+static void judge_flags_sync_writes(struct judge *j)
+{
+	expect_ok(j);
+	expect_flags(j, "direct", "direct_done", "WRITE", 40, "WRITE +SYNC",
+		     "an O_DIRECT write of block 5: flags=bio->bi_opf holds the op WRITE and REQ_SYNC");
+	expect_flags(j, "fsync", "fsynced", "WRITE", 800,
+		     "WRITE +SYNC -PREFLUSH -FUA",
+		     "dd conv=fsync: fsync writes the dirty page and waits (WB_SYNC_ALL), so the write is REQ_SYNC");
+	expect_no_flush(j, "fsync", "fsynced",
+			"no flush reaches the driver: with no write cache declared, the block layer drops fsync's REQ_PREFLUSH and ends the empty flush itself");
+}
+
+static void judge_flags_writeback(struct judge *j)
+{
+	expect_ok(j);
+	expect_no_io(j, "write", "written", "WRITE",
+		     "a buffered write of block 200 (device held open) does not reach the driver");
+	expect_fact(j, "writeback", "done",
+		    "woken by a new dirty_writeback_centisecs, the flusher writes the dirty page back");
+	expect_flags(j, "flusher", "flushed", "WRITE", 1600, "-SYNC",
+		     "the flusher's write-back of block 200 (WB_SYNC_NONE: nobody waits for it) is not REQ_SYNC");
+}
+
 static const struct lab_test tests[] = {
 	TEST_TRACE_LINE_FORMAT("TODO 2: pr_info(\"%s sector=%llu bytes=%u flags=0x%x\\n\", blk_op_str(bio_op(bio)), ...); TODO 1 declares trace",
 			       true),
@@ -228,6 +270,27 @@ static const struct lab_test tests[] = {
 		.hint = "TODO 2: log every bio; the last close of a block device syncs and drops its page cache",
 		.skeleton_fails = true,
 	},
+	{
+		.name = "trace_flags_reads",
+		.behaviour = "flags= of a read: the op READ; REQ_RAHEAD for readahead, not for an O_DIRECT read",
+		.judge = judge_flags_reads,
+		.hint = "TODO 2: a line for every bio, flags= all of bio->bi_opf as it is (op and flags together)",
+		.skeleton_fails = true,
+	},
+	{
+		.name = "trace_flags_sync_writes",
+		.behaviour = "flags= of an O_DIRECT write and of fsync's write: the op WRITE and REQ_SYNC; no flush without a write cache",
+		.judge = judge_flags_sync_writes,
+		.hint = "TODO 2: a line for every bio, flags= all of bio->bi_opf as it is (op and flags together)",
+		.skeleton_fails = true,
+	},
+	{
+		.name = "trace_flags_writeback",
+		.behaviour = "flags= of the flusher's write-back: no REQ_SYNC",
+		.judge = judge_flags_writeback,
+		.hint = "TODO 2: a line for every bio, flags= all of bio->bi_opf as it is: the trace adds no bit",
+		.skeleton_fails = true,
+	},
 	/*
 	 * Lab 02's behaviour, kept: the skeleton has it already (lab 02
 	 * solved), so it passes; a driver whose changes broke the store
@@ -248,6 +311,7 @@ static const struct lab lab05 = {
 	.id = "lab05-pagecache",
 	.title = "the page cache, seen from the driver",
 	LAB_TESTS(tests),
+	.symptoms = &symptom_hints_given,
 };
 
 int main(int argc, char **argv)

@@ -102,3 +102,46 @@ data_roundtrip_1mib() {
 	fact got "$(first_mib_sum)"
 	fact nr_pages "$(nr_pages)"
 }
+
+# The flags of the bio trace: which bits the kernel sets for what caused a
+# bio (the judge decodes them with the running kernel's own bit numbers).
+
+trace_flags_reads() {
+	load_traced_and_held
+	between_steps direct direct_done read_block 1 iflag=direct
+	between_steps cold cold_done read_block 0
+}
+
+trace_flags_sync_writes() {
+	load_traced_and_held
+	between_steps direct direct_done write_block 5 oflag=direct
+	between_steps fsync fsynced write_block 100 conv=fsync
+}
+
+# Wakes the flusher threads (a new dirty_writeback_centisecs does) and waits
+# until the disk has ended one more write (its I/O counters, lab 02's
+# accounting), at most 10 s: writeback=done, or writeback=timeout. Then the
+# hour again (bio_trace_setup). The kernel's Dirty and Writeback counts
+# cannot tell: they lag behind on a 2-CPU VM (per-CPU deltas).
+flusher_writeback() {
+	local i=0 writes
+
+	writes=$(disk_stat 5)
+	echo 500 > /proc/sys/vm/dirty_writeback_centisecs
+	while [ "$(disk_stat 5)" = "$writes" ] && [ $i -le 100 ]; do
+		i=$((i + 1))
+		sleep 0.1
+	done
+	echo 360000 > /proc/sys/vm/dirty_writeback_centisecs
+	if [ $i -gt 100 ]; then
+		fact writeback "timeout: no write ended within 10 s"
+	else
+		fact writeback "done"
+	fi
+}
+
+trace_flags_writeback() {
+	load_traced_and_held
+	between_steps write written write_block 200
+	between_steps flusher flushed flusher_writeback
+}

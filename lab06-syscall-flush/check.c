@@ -14,14 +14,12 @@
 #include "biotrace.h"
 #include "core_tests.h"
 #include "lab.h"
+#include "symptom.h"
 
 #include <stdio.h>
 #include <string.h>
 
 /* --- call traces --- */
-
-/* REQ_PREFLUSH in bi_opf (include/linux/blk_types.h, 6.1 and 6.12). */
-#define REQ_PREFLUSH_BIT 0x40000UL
 
 /* Frames a call trace must hold on one kernel series, innermost first. */
 struct path {
@@ -375,22 +373,10 @@ static void judge_direct_stack(struct judge *j)
 		    "with stack=1, an O_DIRECT write and read give one call trace, the write's, inside write(2)");
 }
 
-/* The flush bio as the trace shows it: WRITE, 0 bytes, REQ_PREFLUSH. */
-static bool flush_line_in(const struct kslice *s)
-{
-	struct bio_line b;
-
-	for (size_t i = s->first; i < s->end; i++)
-		if (parse_bio_line(s->log->lines[i], &b) &&
-		    !strcmp(b.op, "WRITE") && b.bytes == 0 &&
-		    (b.flags & REQ_PREFLUSH_BIT))
-			return true;
-	return false;
-}
-
 static void judge_flush(struct judge *j)
 {
 	long before = -1, after = -1;
+	const struct req_flags *f;
 	struct kslice s;
 
 	fact_number(j, "before", &before);
@@ -405,11 +391,12 @@ static void judge_flush(struct judge *j)
 		    "%s", fact_of(j, "before") && *fact_of(j, "before") ?
 		    fact_of(j, "before") : "no such file");
 	judge_hint(j, NULL);
-	if (!expect_step_slice(j, "fsync", "fsynced", &s))
+	f = expect_req_flags(j);
+	if (!f || !expect_step_slice(j, "fsync", "fsynced", &s))
 		return;
 	judge_hint(j, "TODO 2: with the cache declared before add_disk(), the block layer passes flushes on");
-	expect_that(j, flush_line_in(&s),
-		    "dd conv=fsync sends the driver a flush: a trace line WRITE ... bytes=0 with REQ_PREFLUSH (0x40000) in flags",
+	expect_that(j, flush_line_in(f, &s),
+		    "dd conv=fsync sends the driver a flush: a trace line WRITE ... bytes=0 with REQ_PREFLUSH in flags",
 		    "%s", io_in(&s, "WRITE", 0).text);
 	judge_hint(j, NULL);
 	expect_that(j, after >= 1,
@@ -424,7 +411,6 @@ static void judge_flush(struct judge *j)
 static void judge_no_flush(struct judge *j)
 {
 	long after = -1;
-	struct kslice s;
 
 	fact_number(j, "after", &after);
 	expect_ok(j);
@@ -437,10 +423,8 @@ static void judge_no_flush(struct judge *j)
 	judge_hint(j, NULL);
 	expect_fact(j, "after", "0",
 		    "without a write cache, dd conv=fsync sends no flush: flushes stays 0");
-	if (step_slice(j, "fsync", "fsynced", &s))
-		expect_that(j, !flush_line_in(&s),
-			    "no empty REQ_PREFLUSH write reaches the driver",
-			    "%s", io_in(&s, "WRITE", 0).text);
+	expect_no_flush(j, "fsync", "fsynced",
+			"no empty REQ_PREFLUSH write reaches the driver");
 }
 
 /*
@@ -474,7 +458,8 @@ struct writes_seen {
 	int data, in_nr, preflush;
 };
 
-static struct writes_seen writes_in(const struct kslice *s, int nr)
+static struct writes_seen writes_in(const struct kslice *s, int nr,
+				     unsigned long preflush)
 {
 	struct writes_seen w = { 0 };
 	struct bio_line b;
@@ -485,7 +470,7 @@ static struct writes_seen writes_in(const struct kslice *s, int nr)
 			continue;
 		w.data += b.bytes > 0;
 		w.in_nr += b.bytes > 0 && b.syscall == nr;
-		w.preflush += !!(b.flags & REQ_PREFLUSH_BIT);
+		w.preflush += !!(b.flags & preflush);
 	}
 	return w;
 }
@@ -508,35 +493,40 @@ static bool some_trace_has(struct judge *j, const char *from, const char *to,
 
 static void judge_ext4(struct judge *j)
 {
+	const struct req_flags *f;
+	unsigned long preflush = 0;
 	struct writes_seen w;
 	struct kslice s;
 
 	expect_ok(j);
+	f = expect_req_flags(j);
+	if (!f || !req_flag_mask(f, "PREFLUSH", &preflush))
+		return;
 	expect_fact(j, "kmods", "ok", "the ext4 module loads (harness)");
 	expect_fact(j, "mkfs", "ok", "mkfs.ext4 /dev/mybrd succeeds");
 	expect_fact(j, "mount", "ok", "mount -t ext4 /dev/mybrd succeeds");
 	if (!expect_step_slice(j, "close", "closed", &s))
 		return;
-	w = writes_in(&s, 3);
+	w = writes_in(&s, 3, preflush);
 	expect_that(j, w.in_nr == 0,
 		    "a file written and closed on ext4 sends nothing in close(2): the mount holds /dev/mybrd open, so the file's close is not the device's last",
 		    "%d data write%s with syscall=3", w.in_nr,
 		    w.in_nr == 1 ? "" : "s");
 	if (!expect_step_slice(j, "fsync", "fsynced", &s))
 		return;
-	w = writes_in(&s, 74);
+	w = writes_in(&s, 74, preflush);
 	expect_that(j, w.in_nr > 0,
 		    "dd conv=fsync on the file writes its data inside fsync(2): syscall=74",
 		    "%s", io_in(&s, "WRITE", 0).text);
 	expect_that(j, w.preflush > 0,
-		    "ext4's fsync makes it durable: a write with REQ_PREFLUSH (0x40000)",
+		    "ext4's fsync makes it durable: a write with REQ_PREFLUSH",
 		    "%s", io_in(&s, "WRITE", 0).text);
 	expect_that(j, some_trace_has(j, "fsync", "fsynced", "ext4_sync_file"),
 		    "stack=1: a call trace of the fsync holds ext4_sync_file (ext4_file_operations.fsync)",
 		    "no trace with ext4_sync_file between \"step: fsync\" and \"step: fsynced\"");
 	expect_fact(j, "umount_rc", "0", "umount succeeds");
 	if (expect_step_slice(j, "umount", "umounted", &s))
-		expect_that(j, writes_in(&s, -2).data > 0,
+		expect_that(j, writes_in(&s, -2, preflush).data > 0,
 			    "umount writes what is left (the superblock, the journal)",
 			    "%s", io_in(&s, "WRITE", 0).text);
 }
@@ -623,11 +613,41 @@ static void expect_syscalls(struct judge *j, const char *from, const char *to,
 		    writes ? seen : "no data write");
 }
 
+/*
+ * The background write-back's lines: some data write has REQ_BACKGROUND,
+ * every data write comes from a kernel thread (-1) without REQ_SYNC.
+ */
+static void expect_background(struct judge *j, const struct req_flags *f)
+{
+	unsigned long bg = 0, sync = 0;
+	int writes = 0, background = 0, wrong = 0;
+	struct bio_line b;
+	struct kslice s;
+
+	if (!req_flag_mask(f, "BACKGROUND", &bg) ||
+	    !req_flag_mask(f, "SYNC", &sync) ||
+	    !expect_step_slice(j, "background", "backgrounded", &s))
+		return;
+	for (size_t i = s.first; i < s.end; i++) {
+		if (!parse_bio_line(s.log->lines[i], &b) ||
+		    strcmp(b.op, "WRITE") || !b.bytes)
+			continue;
+		writes++;
+		background += !!(b.flags & bg);
+		wrong += b.syscall != -1 || (b.flags & sync);
+	}
+	expect_that(j, background > 0 && wrong == 0,
+		    "over dirty_background_bytes, the flusher writes in the background: REQ_BACKGROUND, no REQ_SYNC, syscall=-1",
+		    "%d data writes, %d with REQ_BACKGROUND, %d from a system call or with REQ_SYNC: %s",
+		    writes, background, wrong, io_in(&s, "WRITE", 0).text);
+}
+
 static void judge_syscall_numbers(struct judge *j)
 {
 	static const int close_nr[] = { 3 }, fsync_nr[] = { 74 },
 			 write_nr[] = { 1 }, sync_nr[] = { 162, -1 },
 			 kthread[] = { -1 };
+	const struct req_flags *f;
 
 	expect_ok(j);
 	expect_syscalls(j, "close", "closed", close_nr, 1,
@@ -642,6 +662,19 @@ static void judge_syscall_numbers(struct judge *j)
 		    "the flusher writes the dirty block back within 10 s once pages expire at once");
 	expect_syscalls(j, "flusher", "flushed", kthread, 1,
 			"the flusher's write-back runs in a kernel thread, in no system call: syscall=-1");
+	f = expect_req_flags(j);
+	if (!f)
+		return;
+	/* writeback_control says why: sync_mode WB_SYNC_ALL is REQ_SYNC. */
+	expect_flags(j, "close", "closed", "WRITE", 24, "+SYNC",
+		     "the last close waits for its write-back (WB_SYNC_ALL): REQ_SYNC");
+	expect_flags(j, "fsync", "fsynced", "WRITE", 32, "+SYNC",
+		     "fsync waits for its write-back (WB_SYNC_ALL): REQ_SYNC");
+	expect_flags(j, "flusher", "flushed", "WRITE", 56, "-SYNC -BACKGROUND",
+		     "the periodic write-back (for_kupdate) waits for nothing: neither REQ_SYNC nor REQ_BACKGROUND");
+	expect_fact(j, "background_wrote", "yes",
+		    "over dirty_background_bytes the flusher starts writing within 10 s");
+	expect_background(j, f);
 }
 
 static void judge_read_stack(struct judge *j)
@@ -672,7 +705,7 @@ static const struct lab_test tests[] = {
 	},
 	{
 		.name = "syscall_numbers",
-		.behaviour = "trace=1: each write's line names its system call: close 3, fsync 74, write 1, sync 162 or -1, the flusher -1",
+		.behaviour = "trace=1: each write's line names its system call (close 3, fsync 74, write 1, sync 162 or -1, the flusher -1) and its flags why (SYNC, BACKGROUND)",
 		.judge = judge_syscall_numbers,
 		.hint = "TODO 8: -1 for a kernel thread (PF_KTHREAD), else syscall_get_nr(current, task_pt_regs(current))",
 		.skeleton_fails = true,
@@ -767,6 +800,7 @@ static const struct lab lab06 = {
 	.guest_programs = (const char *const[]){ "/usr/sbin/mkfs.ext4", NULL },
 	.kernel_modules = (const char *const[]){
 		"crc32c_generic?", "ext4", NULL },
+	.symptoms = &symptom_hints_given,
 };
 
 int main(int argc, char **argv)

@@ -118,9 +118,31 @@ flusher_writes_back() {
 	fi
 }
 
+# background_writes_back: more dirty than dirty_background_bytes (4 KiB)
+# allows, 1 MiB written at block 64 with the device held: the flusher
+# writes in the background. Waits until the disk has counted a write, 10 s
+# at most; prints background_wrote=yes or no.
+background_writes_back() {
+	local before n=0
+	before=$(disk_stat 5)
+	echo 4096 > /proc/sys/vm/dirty_background_bytes
+	dd if=/dev/zero of=/dev/mybrd bs=4096 count=256 seek=64 2>/dev/null
+	while [ "$(disk_stat 5)" = "$before" ] && [ $n -lt 100 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	echo 10 > /proc/sys/vm/dirty_background_ratio
+	if [ "$(disk_stat 5)" = "$before" ]; then
+		fact background_wrote no
+	else
+		fact background_wrote yes
+	fi
+}
+
 # syscall_numbers: the system call each write came in through (the trace
-# line's syscall=): dd's close, dd conv=fsync, an O_DIRECT write, sync,
-# and the flusher's periodic write-back (held open: no close writes it).
+# line's syscall=), and its flags: dd's close, dd conv=fsync, an O_DIRECT
+# write, sync, the flusher's periodic write-back (held open: no close
+# writes it) and its background write-back.
 syscall_numbers() {
 	load_traced
 	between_steps close closed write_block 3
@@ -131,6 +153,7 @@ syscall_numbers() {
 	between_steps sync synced sync
 	write_block 7
 	between_steps flusher flushed flusher_writes_back
+	between_steps background backgrounded background_writes_back
 }
 
 # flush_only_on_fsync: with write_cache=1, the flush count after a held

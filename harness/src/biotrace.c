@@ -82,6 +82,12 @@ static void note_line(struct io_seen *io, const struct bio_line *b)
 			 b->flags);
 }
 
+/* Does the bio of the line cover sector? */
+static bool covers(const struct bio_line *b, unsigned long long sector)
+{
+	return b->sector <= sector && sector < b->sector + b->bytes / 512;
+}
+
 struct io_seen io_in(const struct kslice *s, const char *op,
 		     unsigned long long sector)
 {
@@ -97,7 +103,7 @@ struct io_seen io_in(const struct kslice *s, const char *op,
 			continue;
 		io.bios++;
 		io.bytes += b.bytes;
-		if (b.sector <= sector && sector < b.sector + b.bytes / 512)
+		if (covers(&b, sector))
 			io.covers = true;
 	}
 	if (!io.all)
@@ -135,6 +141,103 @@ bool expect_no_io(struct judge *j, const char *from, const char *to,
 	return expect_io(j, from, to, op, 0, &io) &&
 	       expect_that(j, io.bios == 0, expected, "between \"step: %s\" and \"step: %s\": %s",
 			   from, to, io.text);
+}
+
+const struct req_flags *expect_req_flags(struct judge *j)
+{
+	char err[300] = "";
+	const struct req_flags *f = req_flags_of(j->headers, err, sizeof(err));
+
+	return expect_that(j, f, "the kernel's REQ_* bits, from its headers",
+			   "%s", err) ? f : NULL;
+}
+
+/* The first trace line of op in s whose bio covers sector. */
+static bool find_bio_line(const struct kslice *s, const char *op,
+			  unsigned long long sector, struct bio_line *b)
+{
+	for (size_t i = s->first; i < s->end; i++)
+		if (parse_bio_line(s->log->lines[i], b) &&
+		    !strcmp(b->op, op) && covers(b, sector))
+			return true;
+	return false;
+}
+
+/* Where opf differs from spec ("READ -RAHEAD"), in words; "" nowhere. */
+static void spec_mismatch(const struct req_flags *f, unsigned long opf,
+			  const char *spec, char *out, size_t len)
+{
+	char words[128], *save = NULL;
+
+	out[0] = '\0';
+	snprintf(words, sizeof(words), "%s", spec);
+	for (char *w = strtok_r(words, " ", &save); w;
+	     w = strtok_r(NULL, " ", &save)) {
+		size_t n = strlen(out);
+		const char *sep = n ? "; " : "", *op = req_op_name(f, opf);
+		unsigned long mask;
+
+		if (*w != '+' && *w != '-') {
+			if (!op || strcmp(op, w))
+				snprintf(out + n, len - n, "%sits op part is %s, not REQ_OP_%s",
+					 sep, op ? op : "unknown", w);
+		} else if (!req_flag_mask(f, w + 1, &mask)) {
+			snprintf(out + n, len - n, "%sthis kernel has no REQ_%s",
+				 sep, w + 1);
+		} else if (!(opf & mask) == (*w == '+')) {
+			snprintf(out + n, len - n, "%sREQ_%s (0x%lx) is %s",
+				 sep, w + 1, mask, *w == '+' ? "not set" : "set");
+		}
+	}
+}
+
+bool expect_flags(struct judge *j, const char *from, const char *to,
+		  const char *op, unsigned long long sector, const char *spec,
+		  const char *expected)
+{
+	const struct req_flags *f = expect_req_flags(j);
+	char words[160], wrong[300];
+	struct bio_line b;
+	struct kslice s;
+
+	if (!f || !expect_step_slice(j, from, to, &s))
+		return false;
+	if (!find_bio_line(&s, op, sector, &b))
+		return expect_that(j, false, expected,
+				   "no %s line covering sector %llu between \"step: %s\" and \"step: %s\": %s",
+				   op, sector, from, to,
+				   io_in(&s, op, sector).text);
+	spec_mismatch(f, b.flags, spec, wrong, sizeof(wrong));
+	req_flags_describe(f, b.flags, words, sizeof(words));
+	return expect_that(j, !wrong[0], expected,
+			   "%s sector=%llu bytes=%lu flags=0x%lx (%s, in this kernel's bits): %s",
+			   b.op, b.sector, b.bytes, b.flags, words, wrong);
+}
+
+bool flush_line_in(const struct req_flags *f, const struct kslice *s)
+{
+	unsigned long preflush;
+	struct bio_line b;
+
+	if (!req_flag_mask(f, "PREFLUSH", &preflush))
+		return false;
+	for (size_t i = s->first; i < s->end; i++)
+		if (parse_bio_line(s->log->lines[i], &b) &&
+		    !strcmp(b.op, "WRITE") && b.bytes == 0 &&
+		    (b.flags & preflush))
+			return true;
+	return false;
+}
+
+bool expect_no_flush(struct judge *j, const char *from, const char *to,
+		     const char *expected)
+{
+	const struct req_flags *f = expect_req_flags(j);
+	struct kslice s;
+
+	return f && expect_step_slice(j, from, to, &s) &&
+	       expect_that(j, !flush_line_in(f, &s), expected, "%s",
+			   io_in(&s, "WRITE", 0).text);
 }
 
 /* Why the checksums want and got differ, in words: they mean nothing to read. */

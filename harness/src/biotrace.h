@@ -13,6 +13,7 @@
 #define MYBRD_BIOTRACE_H
 
 #include "judge.h"
+#include "req_flags.h"
 
 /* One trace line of the driver: "mybrd: OP sector=S bytes=B flags=0xF". */
 /* Lab 06's line ends in " syscall=N"; lab 05's has no such field. */
@@ -64,6 +65,29 @@ bool expect_reached(struct judge *j, const char *from, const char *to,
 /* Nothing of op reached the driver between the markers. */
 bool expect_no_io(struct judge *j, const char *from, const char *to,
 		  const char *op, const char *expected);
+
+/*
+ * The kernel's bi_opf bits (req_flags.h), failing the test with the reason
+ * if its headers cannot be read.
+ */
+const struct req_flags *expect_req_flags(struct judge *j);
+
+/*
+ * The flags of the trace line of op covering sector between the markers
+ * are as spec says, in the running kernel's bits: "READ -RAHEAD" (the op
+ * part is REQ_OP_READ, REQ_RAHEAD is clear), "+SYNC" (REQ_SYNC is set, any
+ * op). The lesson shows the line's flags in words.
+ */
+bool expect_flags(struct judge *j, const char *from, const char *to,
+		  const char *op, unsigned long long sector, const char *spec,
+		  const char *expected);
+
+/* A flush in s: a trace line WRITE with 0 bytes and REQ_PREFLUSH. */
+bool flush_line_in(const struct req_flags *f, const struct kslice *s);
+
+/* No flush (flush_line_in) between the markers. */
+bool expect_no_flush(struct judge *j, const char *from, const char *to,
+		     const char *expected);
 
 /*
  * The sha256 sums the test printed as want_key and got_key are equal (the

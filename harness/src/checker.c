@@ -348,6 +348,7 @@ int lab_main(const struct lab *lab, int argc, char **argv)
 	if (o.results)
 		r.results = fopen(o.results, "w");
 	r.kernel = env.kver;
+	r.headers = env.kdir;
 	r.label = o.label;
 	vm_install_signal_cleanup();
 	rc = check(&o, &selected_lab, &env, &r);

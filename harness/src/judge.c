@@ -115,8 +115,13 @@ static bool fail(struct judge *j, const char *expected, const char *seen)
 	print_output(j->result);
 	if (!j->quiet_dmesg)
 		print_dmesg(j->result);
-	if (j->hint || j->test->hint)
+	if (j->symptom) {
+		printf("      symptom:  %s\n", j->symptom);
+		if (j->symptom_todo)
+			printf("      hint:     %s\n", j->symptom_todo);
+	} else if (j->hint || j->test->hint) {
 		printf("      hint:     %s\n", j->hint ? j->hint : j->test->hint);
+	}
 	printf("\n");
 	after_lesson = true;
 	snprintf(msg, sizeof(msg), "%s: expected %s; seen %s", j->test->name,

@@ -48,8 +48,15 @@ struct judge {
 	const struct lab_test *test;
 	const struct test_result *result;
 	const char *kernel;	/* release under test: "6.1.0-56-amd64" */
+	const char *headers;	/* its headers, KDIR (req_flags.h reads them) */
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
+	/*
+	 * A symptom the lab's failed data comparisons share (symptom.h): the
+	 * lesson says it, with its TODO (NULL once said), instead of a hint.
+	 */
+	const char *symptom;
+	const char *symptom_todo;
 	char why[256];		/* the first failure, for result files */
 	/* The lesson shows no dmesg excerpt (the judge's "seen" says more). */
 	bool quiet_dmesg;

@@ -3,6 +3,7 @@
  * Judges of the data helpers of harness/guest/data.sh (see judge_data.h).
  */
 #include "judge_data.h"
+#include "symptom.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,8 +40,11 @@ bool expect_failed(struct judge *j, const char *key, const char *expected)
 			   "%s=%s", key, v ? v : "(not printed)");
 }
 
+/* A failed comparison whose symptom the lab's diagnosis names says it. */
 bool expect_same(struct judge *j, const char *key, const char *what)
 {
+	if (!j->failed)
+		symptom_of(j, key, &j->symptom, &j->symptom_todo);
 	return expect_fact(j, key, "yes", what);
 }
 

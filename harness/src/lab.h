@@ -12,6 +12,8 @@
 
 #include "judge.h"
 
+struct symptom_hints;
+
 struct lab_test {
 	const char *name;	/* CUnit test name: loads_cleanly */
 	const char *behaviour;	/* what is checked, one line */
@@ -42,6 +44,8 @@ struct lab {
 	 * loads it with load_kmod_if_there.
 	 */
 	const char *const *kernel_modules;
+	/* The lab's TODOs for the symptoms of its data tests (symptom.h). */
+	const struct symptom_hints *symptoms;
 };
 
 #define LAB_TESTS(array) .tests = (array), \

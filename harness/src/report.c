@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "report.h"
+#include "symptom.h"
 
 #include <CUnit/Basic.h>
 #include <CUnit/MyMem.h>
@@ -28,6 +29,7 @@ static void run_current_test(void)
 			.test = &current->lab->tests[i],
 			.result = &current->run->results[i],
 			.kernel = current->kernel,
+			.headers = current->headers,
 		};
 
 		if (strcmp(name, j.test->name))
@@ -75,6 +77,7 @@ int report_judge_all(const struct report *r)
 		CU_add_test(suite, r->lab->tests[i].name, run_current_test);
 	printf("\n");
 	last_failed = false;
+	symptoms_find(r->lab, r->run->results);
 	CU_run_all_tests();
 	if (!last_failed)
 		printf("\n");

@@ -17,6 +17,7 @@ struct report {
 	const struct lab *lab;
 	const struct suite_run *run;
 	const char *kernel;	/* the release, for the judges */
+	const char *headers;	/* its headers (KDIR), for the judges */
 	const char *label;	/* "solution", a student's name, or NULL */
 	FILE *results;		/* or NULL */
 };

@@ -9,6 +9,8 @@
  */
 #include "diagnose.h"
 
+#include "unit.h"
+
 #include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -125,25 +127,15 @@ static void no_stall_no_sentence(void)
 
 int main(int argc, char **argv)
 {
-	CU_pSuite s;
-	unsigned int failed;
+	static const struct unit_test cases[] = {
+		{ "partition scan (recorded)", partition_scan_recorded },
+		{ "rmmod drains the queue", rmmod_drains_queue },
+		{ "init sleeps", sleeps_in_init },
+		{ "nothing blocked", nothing_blocked },
+		{ "no stall, no sentence", no_stall_no_sentence },
+	};
 
 	if (argc > 1)
 		logs_dir = argv[1];
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	s = CU_add_suite("diagnose", NULL, NULL);
-	if (!s || !CU_add_test(s, "partition scan (recorded)", partition_scan_recorded) ||
-	    !CU_add_test(s, "rmmod drains the queue", rmmod_drains_queue) ||
-	    !CU_add_test(s, "init sleeps", sleeps_in_init) ||
-	    !CU_add_test(s, "nothing blocked", nothing_blocked) ||
-	    !CU_add_test(s, "no stall, no sentence", no_stall_no_sentence)) {
-		CU_cleanup_registry();
-		return 2;
-	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return unit_run("diagnose", UNIT_TESTS(cases));
 }

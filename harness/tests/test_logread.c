@@ -7,6 +7,7 @@
  * usage: test_logread [LOGS_DIR]   (default harness/tests/logs)
  */
 #include "logread.h"
+#include "unit.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
@@ -672,8 +673,6 @@ static bool register_suites(void)
 
 int main(int argc, char **argv)
 {
-	unsigned int failed;
-
 	if (argc > 1)
 		logs_dir = argv[1];
 	if (CU_initialize_registry() != CUE_SUCCESS)
@@ -682,9 +681,5 @@ int main(int argc, char **argv)
 		CU_cleanup_registry();
 		return 2;
 	}
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	return unit_run_registered();
 }
