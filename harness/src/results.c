@@ -2,6 +2,7 @@
 #include "results.h"
 #include "diagnose.h"
 #include "format.h"
+#include "kmsg.h"
 #include "symbolize.h"
 #include "protocol.h"
 #include "textfile.h"
@@ -72,7 +73,7 @@ int collect(struct suite_run *run, const struct suite_config *cfg,
 	struct proto p;
 	int next = run->ntests;
 
-	klog_load(log, b->console);
+	klog_load_boot(log, b->kmsg, b->console);
 	proto_parse(&p, text, run->ntests);
 	free(text);
 	for (int i = first; i < run->ntests; i++) {

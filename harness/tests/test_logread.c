@@ -2,16 +2,21 @@
 /*
  * CUnit tests for logread.c against console logs recorded from Debian's
  * 6.1 kernel under QEMU (see logs/README), plus small hand-made inputs for
- * edge cases the recordings do not show.
+ * edge cases the recordings do not show; and for kmsg.c (/dev/kmsg's
+ * records merged with the console), on hand-made input in the format
+ * that kernel writes.
  *
  * usage: test_logread [LOGS_DIR]   (default harness/tests/logs)
  */
+#include "kmsg.h"
 #include "logread.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *logs_dir = "harness/tests/logs";
 
@@ -602,6 +607,97 @@ static void test_problem_names(void)
 	}
 }
 
+/* ---- kmsg.c ---- */
+
+static bool parse_kmsg(const char *text, struct klog *log)
+{
+	memset(log, 0, sizeof(*log));
+	return klog_parse_kmsg(log, text, strlen(text)) == 0;
+}
+
+static void test_kmsg_records(void)
+{
+	struct klog log;
+
+	CU_ASSERT_FATAL(parse_kmsg("6,1,1500,-;first\n"
+			      " SUBSYSTEM=pci\n"
+			      " DEVICE=+pci:0000:00:01.0\n"
+			      "4,2,2000,-;two\\x0alines \\x5c ok\n"
+			      "6,2,2000,-;the same record again\n"
+			      "garbage without a header\n"
+			      "6,3,2500,-;cut short by the ki", &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 4);
+	CU_ASSERT_STRING_EQUAL(log.lines[0], "first");
+	CU_ASSERT_EQUAL(log.usec[0], 1500);
+	CU_ASSERT_EQUAL(log.seq[0], 1);
+	CU_ASSERT_STRING_EQUAL(log.lines[1], "two");
+	CU_ASSERT_STRING_EQUAL(log.lines[2], "lines \\ ok");
+	CU_ASSERT_EQUAL(log.usec[2], 2000);
+	CU_ASSERT_EQUAL(log.seq[2], 2);
+	CU_ASSERT_STRING_EQUAL(log.lines[3], "cut short by the ki");
+	klog_free(&log);
+}
+
+/* Writes text to a new temporary file; its path in path. */
+static bool temp_file(const char *text, char *path, size_t size)
+{
+	int fd;
+	bool ok;
+
+	snprintf(path, size, "/tmp/test_kmsg.XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok;
+}
+
+static bool load_boot(const char *kmsg, const char *console, struct klog *log)
+{
+	char kpath[64], cpath[64];
+	bool ok = temp_file(kmsg, kpath, sizeof(kpath)) &&
+		  temp_file(console, cpath, sizeof(cpath)) &&
+		  klog_load_boot(log, kpath, cpath) == 0;
+
+	unlink(kpath);
+	unlink(cpath);
+	return ok;
+}
+
+/*
+ * The console's lines go where the records lack them (a record the
+ * reader lost; a crash after it stopped), and a line both have is there
+ * once; the firmware's text before the kernel's goes.
+ */
+static void test_kmsg_merge(void)
+{
+	struct klog log;
+	static const char *const want[] = {
+		"boot", "mybrd-check: begin 0 t", "info", "BUG: oops here",
+		"RIP: 0010:mybrd_x+0x1/0x2 [mybrd]",
+	};
+
+	CU_ASSERT_FATAL(load_boot("6,0,1000000,-;boot\n"
+				  "6,2,3000000,-;info\n",
+				  "Booting from ROM..\n"
+				  "[    1.000000] boot\n"
+				  "[    2.000000] mybrd-check: begin 0 t\n"
+				  "[    4.000000] BUG: oops here\n"
+				  "[    4.000000] RIP: 0010:mybrd_x+0x1/0x2 [mybrd]\n",
+				  &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 5);
+	for (size_t i = 0; i < log.n; i++)
+		CU_ASSERT_STRING_EQUAL(log.lines[i], want[i]);
+	klog_free(&log);
+	/* No records (no virtio port): the console is the log. */
+	CU_ASSERT_FATAL(load_boot("", "Booting\n[    1.000000] boot\n", &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 2);
+	CU_ASSERT_STRING_EQUAL(log.lines[0], "Booting");
+	CU_ASSERT_EQUAL(log.usec[1], 1000000);
+	klog_free(&log);
+}
+
 struct test_def {
 	const char *name;
 	CU_TestFunc fn;
@@ -641,6 +737,10 @@ static const struct test_def synthetic_tests[] = {
 	T(test_problem_names), { NULL, NULL }
 };
 
+static const struct test_def kmsg_tests[] = {
+	T(test_kmsg_records), T(test_kmsg_merge), { NULL, NULL }
+};
+
 static const struct suite_def suites[] = {
 	{ "clean.log", clean_tests },
 	{ "oops.log", oops_tests },
@@ -653,6 +753,7 @@ static const struct suite_def suites[] = {
 	{ "softlockup.log and rcustall.log", lockup_tests },
 	{ "trace-v4.4.log", v44_tests },
 	{ "hand-made input", synthetic_tests },
+	{ "kmsg records", kmsg_tests },
 	{ NULL, NULL }
 };
 
