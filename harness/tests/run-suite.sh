@@ -85,7 +85,7 @@ BROKEN=(
 	"warns|loads_cleanly|a kernel WARNING|1"
 	"hangs-in-init|loads_cleanly,registers_major|it hung: insmod is waiting in your broken_init() itself: it calls msleep() and never returns|2"
 	"hangs-in-rmmod|rmmod_removes_disk_and_major|it hung: rmmod is waiting in your broken_exit() itself: it calls msleep() and never returns|1"
-	"floods|loads_cleanly,registers_major|it did not end within 5 s: your driver is flooding the kernel log from broken_init(): |2"
+	"floods|loads_cleanly,registers_major|: your driver is flooding the kernel log from broken_init(): |2"
 )
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major
