@@ -18,9 +18,11 @@
  * does too, so no later test runs on a half-broken kernel. devkmsg=on: our
  * markers in /dev/kmsg must never be rate-limited away. log_buf_len: a
  * burst of messages waits there for the guest's reader of /dev/kmsg
- * instead of overwriting what it has not read yet.
+ * instead of overwriting what it has not read yet. no_timer_check: on a
+ * busy host the emulated CPU can miss the early IO-APIC timer test, and
+ * the kernel panics ("IO-APIC + timer doesn't work!") before it boots.
  */
-#define BASE_APPEND "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on log_buf_len=8M"
+#define BASE_APPEND "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on log_buf_len=8M no_timer_check"
 
 /* What the guest writes to /dev/kmsg (init.sh) after a stall's dump, and
  * after the last test: the log is complete up to there. */
