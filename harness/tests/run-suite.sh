@@ -33,8 +33,9 @@ OUT=$PWD/$BUILD/test
 FIRST_KERNEL=${KERNELS[0]}
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
-# A broken module's check must end within this, hang included.
-SELFTEST_LIMIT=60
+# A broken module's check must end within this, hang included; scaled
+# too (a check's own limits grow with MYBRD_TIMEOUT_SCALE).
+SELFTEST_LIMIT=$(awk -v k="${MYBRD_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 60 * (k > 0 ? k : 1) }')
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
