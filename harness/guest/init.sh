@@ -77,9 +77,10 @@ start_stall_watcher() {
 # (console loglevel 4): a crash's report still reaches it as it happens
 # (an oops or panic raises the loglevel), and so do the test markers
 # (written at level 3). Without the port every message stays on the
-# console. Run in the background (loading the virtio modules takes a
-# while): a reader starts from the oldest message, so none is missed;
-# once it runs, /check/kmsg-reader exists and "@@KMSG" tells the host.
+# console. Run in the background while the module is fed (loading the
+# virtio modules takes a while): a reader starts from the oldest message,
+# so none is missed; once it runs, /check/kmsg-reader exists and "@@KMSG"
+# tells the host.
 start_kmsg_reader() {
 	load_kmod virtio_pci 2>/dev/null && load_kmod virtio_console 2>/dev/null ||
 		return 0
@@ -152,6 +153,9 @@ run_tests() {
 	start_stall_watcher
 	echo "@@READY" >&9
 	[ -e /check/mybrd.ko ] || fetch_module
+	# The reader must run before a test prints: until then the console
+	# gets every message, at its slow pace.
+	wait "$kmsg_starter"
 	# shellcheck source=/dev/null
 	. /check/tests.sh
 	while read -r idx name args; do
@@ -169,7 +173,6 @@ run_tests() {
 	done < /check/index
 	# The host stops the VM once this has reached it on the kmsg port:
 	# only the host can tell when the last of the log has arrived.
-	wait "$kmsg_starter"
 	mark "all tests done"
 	echo "@@DONE" >&9
 	while [ -e /check/kmsg-reader ]; do
