@@ -17,3 +17,10 @@ run() {
 		fact "$k" "failed: $(echo "$out" | grep -v ' records ' | tail -n 1)"
 	fi
 }
+
+# mark TEXT: "mybrd-check: TEXT" in the kernel's log, for the host (test
+# markers, loads); at level 3 (KERN_ERR), so that it reaches the console
+# too, where a crash's report is when the VM stops.
+mark() {
+	echo "<3>mybrd-check: $*" > /dev/kmsg
+}

@@ -5,13 +5,15 @@ MODULE=/check/mybrd.ko
 
 # load_mybrd [PARAM=VALUE...]: insmod the module under test, after an rmmod
 # of whatever an earlier step left loaded; prints insmod's own error, if
-# any, and returns its status. A marker in dmesg after a load tells the
-# host that a crash before it happened while loading. (An insmod that
-# never returns is caught by init's stall_watcher, whatever runs it.)
+# any, and returns its status. Markers in dmesg around a load tell the
+# host that a crash (or a flood of messages) between them happened while
+# loading. (An insmod that never returns is caught by init's
+# stall_watcher, whatever runs it.)
 load_mybrd() {
 	[ -d /sys/module/mybrd ] && unload_mybrd
+	mark loading
 	insmod "$MODULE" "$@" || return
-	echo "mybrd-check: loaded" > /dev/kmsg
+	mark loaded
 }
 
 unload_mybrd() {

@@ -16,13 +16,19 @@
 /*
  * panic=-1 with -no-reboot: a panic ends QEMU at once. oops=panic: an oops
  * does too, so no later test runs on a half-broken kernel. devkmsg=on: our
- * markers in /dev/kmsg must never be rate-limited away. no_timer_check:
- * under TCG on a busy host the IO-APIC timer check at boot can count too
- * few ticks and panic ("IO-APIC + timer doesn't work!", seen on Debian
- * 13's 6.12 with both cores loaded); virtual machines skip it.
+ * markers in /dev/kmsg must never be rate-limited away. log_buf_len: a
+ * burst of messages waits there for the guest's reader of /dev/kmsg
+ * instead of overwriting what it has not read yet. no_timer_check: on a
+ * busy host the emulated CPU can miss the early IO-APIC timer test, and
+ * the kernel panics ("IO-APIC + timer doesn't work!") before it boots.
  */
-#define BASE_APPEND "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on " \
-	"no_timer_check"
+#define BASE_APPEND "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on log_buf_len=8M no_timer_check"
+
+/* What the guest writes to /dev/kmsg (init.sh) after a stall's dump, and
+ * after the last test: the log is complete up to there. */
+#define STALL_DUMPED "mybrd-check: stall dump end"
+#define ALL_LOGGED "mybrd-check: all tests done"
+
 
 /* After @@DONE the guest powers off at once; this is only a safety net. */
 #define POWEROFF_LIMIT_S 10.0
@@ -43,6 +49,7 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 {
 	snprintf(b->console, sizeof(b->console), "%s/console-%d.log",
 		 cfg->workdir, n);
+	snprintf(b->kmsg, sizeof(b->kmsg), "%s/kmsg-%d.log", cfg->workdir, n);
 	snprintf(b->proto, sizeof(b->proto), "%s/proto-%d.log", cfg->workdir,
 		 n);
 	snprintf(b->initrd, sizeof(b->initrd), "%s/initramfs.cpio",
@@ -56,6 +63,7 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 void boot_console_paths(const struct suite_config *cfg, struct boot *b)
 {
 	boot_paths(cfg, 0, 0, b);
+	b->kmsg[0] = '\0';
 	snprintf(b->append, sizeof(b->append), "%s check.mode=console check.stall=%d",
 		 BASE_APPEND, stall_seconds(cfg));
 }
@@ -69,6 +77,7 @@ struct vm_config vm_config_for(const struct suite_config *cfg,
 		.append = b->append,
 		.accel = cfg->accel,
 		.console_log = b->console,
+		.kmsg_log = b->kmsg[0] ? b->kmsg : NULL,
 		.proto_log = b->proto,
 		.feed_socket = guest_module_built(cfg) ? NULL : b->feed,
 		.memory_mb = cfg->memory_mb,
@@ -177,15 +186,51 @@ static bool stalled(const struct proto *p)
 	       p->tests[p->current].stalled && !p->tests[p->current].ended;
 }
 
+/* Where the kernel's log file was searched up to, for each marker. */
+struct log_arrival {
+	long stall_at, done_at;
+	double stalled_since;	/* < 0: no stall yet */
+};
+
+/*
+ * A stall ends the boot once its dump is in the log the host has (on the
+ * console, without a virtio log). The dump is written already: only the
+ * reader of /dev/kmsg may lag, behind a driver that floods the log; it
+ * gets the stall time (a quarter of the test limit) at most.
+ */
+static bool stall_logged(const struct suite_config *cfg, const struct boot *b,
+			 const struct proto *p, struct log_arrival *a, double t)
+{
+	if (!stalled(p))
+		return false;
+	if (a->stalled_since < 0)
+		a->stalled_since = t;
+	return !p->kmsg || t - a->stalled_since > stall_seconds(cfg) ||
+	       text_file_has_new(b->kmsg, &a->stall_at, STALL_DUMPED);
+}
+
+/*
+ * Every test ran and the log holds their end: the guest waits to be
+ * stopped (it cannot tell when the host has the last of its log).
+ */
+static bool all_logged(const struct boot *b, const struct proto *p,
+		       struct log_arrival *a)
+{
+	return p->done && p->kmsg &&
+	       text_file_has_new(b->kmsg, &a->done_at, ALL_LOGGED);
+}
+
 int watch_boot(const struct suite_config *cfg, const struct boot *b,
 	       int ntests, struct watch *w)
 {
 	struct vm_config vc = vm_config_for(cfg, b);
+	struct log_arrival arrival = { .stalled_since = -1 };
 	double start = now_s(), since = 0;
 	int feed_fd = -1, last = -1, err = 0;
 	struct vm vm;
 
 	remove(b->console);
+	remove(b->kmsg);
 	remove(b->proto);
 	unlink(b->feed);
 	err = vm_start(&vc, &vm);
@@ -201,11 +246,13 @@ int watch_boot(const struct suite_config *cfg, const struct boot *b,
 		note_progress(&p, w, t, &last, &since);
 		if (vc.feed_socket)
 			err = feed_module(cfg, b, &p, &feed_fd, &since, t);
-		bool late = overdue(cfg, &p, t, since) || stalled(&p);
+		bool late = overdue(cfg, &p, t, since) ||
+			    stall_logged(cfg, b, &p, &arrival, t);
+		bool finished = all_logged(b, &p, &arrival);
 
 		proto_free(&p);
-		if (late || err) {
-			w->killed = !err;
+		if (late || finished || err) {
+			w->killed = late && !err;
 			vm_kill(&vm);
 		}
 	}

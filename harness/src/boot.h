@@ -2,7 +2,9 @@
 /*
  * One boot of a suite: its files, QEMU started on them, the module fed on
  * ttyS2 while the guest waits for it, and the time limits (boot, each test,
- * power-off) under which a watchdog kills a VM that hangs.
+ * power-off) under which a watchdog kills a VM that hangs. The kernel's log
+ * comes on a virtio port; the VM is stopped only once what the checker
+ * needs of it has arrived (a stall's dump, the last test's end).
  */
 #ifndef MYBRD_BOOT_H
 #define MYBRD_BOOT_H
@@ -15,6 +17,7 @@
 /* One boot's files, numbered so every boot of a run stays on record. */
 struct boot {
 	char console[4096];
+	char kmsg[4096];	/* the kernel's whole log; "" in the console */
 	char proto[4096];
 	char initrd[4096];
 	char append[256];

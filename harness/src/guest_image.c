@@ -131,5 +131,8 @@ int suite_build_initramfs(const struct suite_config *cfg,
 		cpio_add_binary(&c, *p);
 	for (const char *const *m = lab->kernel_modules; m && *m; m++)
 		add_kernel_module(&c, cfg->modules_dir, *m);
+	/* The port the kernel's log leaves by (init.sh's kmsg_reader). */
+	cpio_add_kmod(&c, cfg->modules_dir, "virtio_pci");
+	cpio_add_kmod(&c, cfg->modules_dir, "virtio_console");
 	return cpio_close(&c);
 }

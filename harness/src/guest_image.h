@@ -2,7 +2,8 @@
 /*
  * The initramfs a suite boots: busybox, harness/guest/ (init.sh as /init,
  * the helpers in /check), the lab's tests.sh and index, the module once
- * built, and the programs and kernel modules the lab's tests use.
+ * built, the programs and kernel modules the lab's tests use, and the
+ * virtio modules the kernel's log leaves by.
  */
 #ifndef MYBRD_GUEST_IMAGE_H
 #define MYBRD_GUEST_IMAGE_H

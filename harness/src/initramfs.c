@@ -2,6 +2,7 @@
 #include "initramfs.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -212,26 +213,30 @@ static int add_module_file(struct cpio *c, const char *modules_dir,
 	return 0;
 }
 
-/* The modules.dep line of module <name>: "<path>: <dep> <dep>...". */
-static char *find_dep_line(const char *modules_dir, const char *name)
+/*
+ * The line of modules_dir/file whose first field (its path, up to a ":"
+ * or the end) is module <name>; malloc'ed, without its newline, or NULL.
+ * modules.dep: "<path>: <dep> <dep>..."; modules.builtin: "<path>".
+ */
+static char *module_line(const char *modules_dir, const char *file,
+			 const char *name)
 {
 	char path[4096], want[256], have[256], *line = NULL;
 	size_t cap = 0;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/modules.dep", modules_dir);
+	snprintf(path, sizeof(path), "%s/%s", modules_dir, file);
 	f = fopen(path, "r");
 	if (!f)
 		return NULL;
 	module_name(name, want, sizeof(want));
 	while (getline(&line, &cap, f) > 0) {
-		char *colon = strchr(line, ':');
+		size_t n = strcspn(line, ":\n");
+		char end = line[n];
 
-		if (!colon)
-			continue;
-		*colon = '\0';
+		line[n] = '\0';
 		module_name(line, have, sizeof(have));
-		*colon = ':';
+		line[n] = end;
 		if (!strcmp(have, want)) {
 			fclose(f);
 			line[strcspn(line, "\n")] = '\0';
@@ -243,22 +248,46 @@ static char *find_dep_line(const char *modules_dir, const char *name)
 	return NULL;
 }
 
-bool kmod_exists(const char *modules_dir, const char *name)
+/* Is module name built into the kernel (modules.builtin lists it)? */
+static bool is_builtin(const char *modules_dir, const char *name)
 {
-	char *line = find_dep_line(modules_dir, name);
+	char *line = module_line(modules_dir, "modules.builtin", name);
 
 	free(line);
 	return line != NULL;
 }
 
+bool kmod_exists(const char *modules_dir, const char *name)
+{
+	char *line = module_line(modules_dir, "modules.dep", name);
+	bool found = line && strchr(line, ':');
+
+	free(line);
+	return found || is_builtin(modules_dir, name);
+}
+
 int cpio_add_kmod(struct cpio *c, const char *modules_dir, const char *name)
 {
-	char *line = find_dep_line(modules_dir, name), *deps[64], *order_text;
+	char *line = module_line(modules_dir, "modules.dep", name);
+	char *deps[64], *order_text;
 	char dest[300];
 	size_t order_len;
 	FILE *order;
 	int ndeps = 0, err = 0;
 
+	if (line && !strchr(line, ':')) {
+		free(line);
+		line = NULL;
+	}
+
+	if (!line && is_builtin(modules_dir, name)) {
+		/* Built into the kernel: nothing to load. */
+		snprintf(dest, sizeof(dest), "lib/modules/%s.load", name);
+		cpio_add_dir(c, "lib");
+		cpio_add_dir(c, "lib/modules");
+		cpio_add_data(c, dest, "", 0, 0644);
+		return 0;
+	}
 	if (!line) {
 		fprintf(stderr, "initramfs: no module %s in %s/modules.dep\n",
 			name, modules_dir);

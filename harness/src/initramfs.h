@@ -38,7 +38,8 @@ void cpio_add_binary(struct cpio *c, const char *host_path);
  * Adds kernel module <name> ("ext4") and the modules it depends on, as
  * modules.dep of a lib/modules/<kver> tree lists them, decompressed (.ko.xz,
  * .ko.zst), to /lib/modules/<module>.ko, and /lib/modules/<name>.load: the
- * modules to insmod, in order. -ENOENT if the tree has no such module.
+ * modules to insmod, in order (none if it is built in). -ENOENT if the tree
+ * has no such module.
  */
 int cpio_add_kmod(struct cpio *c, const char *modules_dir, const char *name);
 

@@ -163,8 +163,13 @@ bool expect_clean_dmesg(struct judge *j)
 static bool expect_ended(struct judge *j)
 {
 	/* A diagnosed stall says what never ended: the test's hint is moot. */
-	if (j->result->stalled[0] && !j->result->crashed)
+	if (j->result->flooding) {
+		judge_hint(j, "printing is slow on the checker's emulated CPU: print per bio only when a parameter asks for it (off by default), never in a loop");
+		/* The sentence quotes the line that floods. */
+		j->quiet_dmesg = true;
+	} else if (j->result->stalled[0] && !j->result->crashed) {
 		judge_hint(j, "the stack shows where it waits, innermost first; the sentence above says what for");
+	}
 	return expect_that(j, j->result->ended, "the test runs to its end",
 			   "%s", j->result->cause ? j->result->cause :
 			   "it did not run");
@@ -307,7 +312,9 @@ static void fail_in_one_line(struct judge *j, const char *tag,
 /* A test that one root cause kept from running. */
 static void not_run(struct judge *j)
 {
-	const char *verb = j->result->crashed ? "crashes" : "hangs";
+	const char *verb = j->result->crashed ? "crashes" :
+			   j->result->flooding ? "floods the kernel log" :
+			   "hangs";
 	char detail[256];
 
 	snprintf(j->why, sizeof(j->why), "not run: %s %s the same way in every test (see %s)",
@@ -317,15 +324,26 @@ static void not_run(struct judge *j)
 	fail_in_one_line(j, "SKIP", detail);
 }
 
-/* The same hang or crash as an earlier test: its lesson is not repeated. */
+/*
+ * The same hang, crash or flood as an earlier test: its lesson, with the
+ * kernel's report, is not repeated.
+ */
 static void same_hang(struct judge *j)
 {
+	const struct test_result *r = j->result;
+	enum kproblem p = r->dmesg.log ?
+			  klog_find_problem(&r->dmesg, NULL) : KP_NONE;
 	char detail[256];
 
-	snprintf(j->why, sizeof(j->why), "%.200s (as in %s)", j->result->cause,
-		 j->result->same_as);
-	snprintf(detail, sizeof(detail), "it %s the same way as %s, above",
-		 j->result->crashed ? "crashed" : "hung", j->result->same_as);
+	snprintf(j->why, sizeof(j->why), "%.200s (as in %s)", r->cause,
+		 r->same_as);
+	if (r->crashed && p != KP_NONE)
+		snprintf(detail, sizeof(detail), "the same %s as in %s, above",
+			 kproblem_name(p), r->same_as);
+	else
+		snprintf(detail, sizeof(detail), "it %s the same way as %s, above",
+			 r->crashed ? "crashed" : r->flooding ?
+			 "flooded the kernel log" : "hung", r->same_as);
 	fail_in_one_line(j, "FAIL", detail);
 }
 

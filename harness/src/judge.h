@@ -29,12 +29,22 @@ struct test_result {
 	 */
 	char stalled[32];
 	bool crashed;
+	/* Its time ran out while the driver flooded the kernel log. */
+	bool flooding;
+	/*
+	 * What two failures share when they have one root cause: the cause,
+	 * less what varies from test to test (a flood's line counts).
+	 */
+	char *key;
 	/*
 	 * Not run because every test before it hung the same way: the
 	 * first of them, whose lesson says why; NULL otherwise.
 	 */
 	const char *blocked_by;
-	/* Hung as this earlier test did (its lesson says why), or NULL. */
+	/*
+	 * Hung, crashed or flooded as this earlier test did (its lesson says
+	 * why), or NULL.
+	 */
 	const char *same_as;
 };
 

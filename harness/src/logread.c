@@ -114,24 +114,44 @@ static size_t clean_line(char *dst, const char *src, size_t n)
 	return o;
 }
 
-static int lines_push(struct klog *log, size_t *cap, const char *s, size_t len)
+int klog_add(struct klog *log, const char *s, size_t len, long long usec)
 {
 	char *copy;
 
-	if (log->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 64;
+	if (log->n == log->cap) {
+		size_t ncap = log->cap ? log->cap * 2 : 64;
 		char **v = realloc(log->lines, ncap * sizeof(*v));
+		long long *u;
 
 		if (!v)
 			return -ENOMEM;
 		log->lines = v;
-		*cap = ncap;
+		u = realloc(log->usec, ncap * sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		log->usec = u;
+		u = realloc(log->seq, ncap * sizeof(*u));
+		if (!u)
+			return -ENOMEM;
+		log->seq = u;
+		log->cap = ncap;
 	}
 	copy = strndup(s, len);
 	if (!copy)
 		return -ENOMEM;
+	log->usec[log->n] = usec;
+	log->seq[log->n] = -1;
 	log->lines[log->n++] = copy;
 	return 0;
+}
+
+/* The microseconds of the stamp "[    1.234567] " at s (stamp_len > 0). */
+static long long stamp_usec(const char *s)
+{
+	char *dot;
+	long long sec = strtoll(s + 1, &dot, 10);
+
+	return sec * 1000000 + strtoll(dot + 1, NULL, 10);
 }
 
 /* Position of the next stamp in s[from..n), or n. */
@@ -148,13 +168,13 @@ static size_t next_stamp(const char *s, size_t from, size_t n)
  * the first stamp (if any, or the whole line if it has no stamp), then one
  * line per stamped record with the stamp removed.
  */
-static int push_physical(struct klog *log, size_t *cap, const char *s, size_t n)
+static int push_physical(struct klog *log, const char *s, size_t n)
 {
 	size_t at = next_stamp(s, 0, n);
 	int err;
 
 	if (at > 0 || n == 0) {
-		err = lines_push(log, cap, s, at);
+		err = klog_add(log, s, at, -1);
 		if (err)
 			return err;
 	}
@@ -162,7 +182,7 @@ static int push_physical(struct klog *log, size_t *cap, const char *s, size_t n)
 		size_t body = at + stamp_len(s + at, n - at);
 		size_t next = next_stamp(s, body, n);
 
-		err = lines_push(log, cap, s + body, next - body);
+		err = klog_add(log, s + body, next - body, stamp_usec(s + at));
 		if (err)
 			return err;
 		at = next;
@@ -172,12 +192,11 @@ static int push_physical(struct klog *log, size_t *cap, const char *s, size_t n)
 
 int klog_parse(struct klog *log, const char *text, size_t len)
 {
-	size_t cap = 0, pos = 0;
+	size_t pos = 0;
 	char *buf;
 	int err = 0;
 
-	log->lines = NULL;
-	log->n = 0;
+	memset(log, 0, sizeof(*log));
 	buf = malloc(len + 1);
 	if (!buf)
 		return -ENOMEM;
@@ -186,7 +205,7 @@ int klog_parse(struct klog *log, const char *text, size_t len)
 		size_t end = nl ? (size_t)(nl - text) : len;
 		size_t n = clean_line(buf, text + pos, end - pos);
 
-		err = push_physical(log, &cap, buf, n);
+		err = push_physical(log, buf, n);
 		pos = end + 1;
 	}
 	free(buf);
@@ -201,8 +220,7 @@ int klog_load(struct klog *log, const char *path)
 	char *text;
 	int err;
 
-	log->lines = NULL;
-	log->n = 0;
+	memset(log, 0, sizeof(*log));
 	text = read_text_file(path, &len);
 	if (!text)
 		return -errno;
@@ -216,8 +234,9 @@ void klog_free(struct klog *log)
 	for (size_t i = 0; i < log->n; i++)
 		free(log->lines[i]);
 	free(log->lines);
-	log->lines = NULL;
-	log->n = 0;
+	free(log->usec);
+	free(log->seq);
+	memset(log, 0, sizeof(*log));
 }
 
 struct kslice klog_all(const struct klog *log)
@@ -461,7 +480,8 @@ enum kproblem klog_find_problem(const struct kslice *s, size_t *line)
 {
 	enum kproblem worst = KP_NONE;
 	size_t at = s->end;
-	size_t end = s->end < s->log->n ? s->end : s->log->n;
+	size_t end = s->log && s->end < s->log->n ? s->end :
+		     s->log ? s->log->n : 0;
 
 	for (size_t i = s->first; i < end; i++) {
 		enum kproblem p = line_problem(s->log->lines[i]);

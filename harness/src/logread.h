@@ -27,10 +27,17 @@ enum kproblem {
 	KP_PANIC,	/* "Kernel panic - not syncing" */
 };
 
-/* The console log as lines: "\r" and the "[    1.234567] " stamp removed. */
+/*
+ * The kernel's log as lines: "\r" and the "[    1.234567] " stamp removed;
+ * the stamp kept apart, in microseconds since boot (-1: the line had none),
+ * and where known the record's number (a gap: records the reader lost).
+ */
 struct klog {
 	char **lines;
+	long long *usec;
+	long long *seq;	/* its record's number in /dev/kmsg, or -1 */
 	size_t n;
+	size_t cap;
 };
 
 /* A range of lines [first, end) of a log. */
@@ -46,9 +53,13 @@ struct ktrace {
 	size_t n;
 };
 
+/* The serial console's text as lines (the log is emptied first). */
 int klog_parse(struct klog *log, const char *text, size_t len);
 int klog_load(struct klog *log, const char *path); /* -errno on failure */
 void klog_free(struct klog *log);
+
+/* Appends a line of len bytes stamped usec (-1: none); -ENOMEM. */
+int klog_add(struct klog *log, const char *s, size_t len, long long usec);
 
 /* The whole log as a slice. */
 struct kslice klog_all(const struct klog *log);

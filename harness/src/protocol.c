@@ -25,6 +25,8 @@ static void take_line(struct proto *p, const char *line, size_t len)
 
 	if (len >= 7 && strncmp(line, "@@READY", 7) == 0) {
 		p->ready = true;
+	} else if (len >= 6 && strncmp(line, "@@KMSG", 6) == 0) {
+		p->kmsg = true;
 	} else if (len >= 13 && strncmp(line, "@@WANT-MODULE", 13) == 0) {
 		p->want_module = true;
 	} else if (len >= 6 && strncmp(line, "@@DONE", 6) == 0) {

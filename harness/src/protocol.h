@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The test protocol the guest's /init writes to ttyS1, free of kernel noise:
+ *   @@KMSG                   the kernel's log goes to the virtio port
+ *                            (else only to the console)
  *   @@READY                  the guest booted and starts testing
  *   @@WANT-MODULE            it waits for the module on ttyS2
  *   @@BEGIN <index> <name>   a test starts; its output follows
@@ -26,6 +28,7 @@ struct proto_test {
 
 struct proto {
 	bool ready;
+	bool kmsg;	/* the guest's reader of /dev/kmsg runs */
 	bool want_module;
 	bool done;
 	int current;	/* index of the test begun last, -1 if none */

@@ -25,10 +25,17 @@ char *boot_cause(const struct suite_config *cfg, const struct klog *log,
 void fail_remaining(struct suite_run *run, int first, const char *why);
 
 /*
- * Did test i hang as the test that hung before it did, stuck in insmod or
- * rmmod? The earlier test's index, or -1.
+ * Did test i hang (or flood) as the test that hung before it did, stuck in
+ * insmod or rmmod? The earlier test's index, or -1.
  */
 int same_hang_again(const struct suite_run *run, int i);
+
+/*
+ * Test i stopped as an earlier test did, with the same cause (the same
+ * oops, the same hang): it refers to the first of them, whose lesson
+ * shows the report, instead of repeating it.
+ */
+void refer_to_same(struct suite_run *run, const struct lab *lab, int i);
 
 /* Tests after i are not run: they would hang as test first did. */
 void block_remaining(struct suite_run *run, const struct lab *lab, int i,

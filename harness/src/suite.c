@@ -61,6 +61,8 @@ static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 			block_remaining(run, lab, next - 1, same);
 			break;
 		}
+		if (next > 0)
+			refer_to_same(run, lab, next - 1);
 		first = next;
 	}
 	return 0;
@@ -111,6 +113,7 @@ void suite_run_free(struct suite_run *run)
 	for (int i = 0; i < run->ntests; i++) {
 		free(run->results[i].output);
 		free(run->results[i].cause);
+		free(run->results[i].key);
 	}
 	for (int i = 0; i < run->nboots; i++)
 		klog_free(&run->logs[i]);

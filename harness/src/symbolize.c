@@ -183,3 +183,11 @@ char *locate_problem(const struct kslice *s, const char *ko)
 	}
 	return NULL;
 }
+
+bool module_has_function(const char *ko, const char *name)
+{
+	char section[64];
+	uint64_t value;
+
+	return ko && find_symbol(ko, name, section, sizeof(section), &value);
+}

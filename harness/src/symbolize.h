@@ -29,4 +29,7 @@ char *symbolize_frame(const char *ko, const char *frame, bool is_return);
  */
 char *locate_problem(const struct kslice *s, const char *ko);
 
+/* Does module ko define a function named name (its symbol table says)? */
+bool module_has_function(const char *ko, const char *name);
+
 #endif

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 char *read_text_file(const char *path, size_t *len)
 {
@@ -42,4 +43,30 @@ char *read_text_file(const char *path, size_t *len)
 	if (len)
 		*len = n;
 	return buf;
+}
+
+bool text_file_has_new(const char *path, long *offset, const char *needle)
+{
+	size_t keep = strlen(needle), n;
+	FILE *f = fopen(path, "rb");
+	bool found = false;
+	char buf[65536];
+
+	if (!f)
+		return false;
+	while (!found && !fseek(f, *offset, SEEK_SET) &&
+	       (n = fread(buf, 1, sizeof(buf) - 1, f)) > 0) {
+		buf[n] = '\0';
+		/* Log text: a NUL would hide what follows it from strstr. */
+		for (size_t i = 0; i < n; i++)
+			buf[i] = buf[i] ? buf[i] : ' ';
+		found = strstr(buf, needle) != NULL;
+		if (n < keep)
+			break;
+		*offset += (long)(n - keep + 1);
+		if (n < sizeof(buf) - 1)
+			break;
+	}
+	fclose(f);
+	return found;
 }

@@ -3,6 +3,7 @@
 #ifndef MYBRD_TEXTFILE_H
 #define MYBRD_TEXTFILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /*
@@ -11,5 +12,12 @@
  * failure.
  */
 char *read_text_file(const char *path, size_t *len);
+
+/*
+ * Does the growing file at path hold needle, from *offset on? Reads only
+ * what is new since the last call: *offset moves past what was searched
+ * (less a needle's length, so a needle cut by the end is found next time).
+ */
+bool text_file_has_new(const char *path, long *offset, const char *needle);
 
 #endif

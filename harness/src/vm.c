@@ -43,7 +43,7 @@ void vm_on_signal(void (*hook)(void))
 /* QEMU's command line and the strings it points into. */
 struct qemu_command {
 	char mem[16], smp[16], accel[32], serial0[4096], serial1[4096];
-	char feed[4200], append[1024], gdb[32];
+	char feed[4200], kmsg[4200], append[1024], gdb[32];
 	const char **argv;
 	int argc;
 };
@@ -76,6 +76,25 @@ static void add_serial_ports(const struct vm_config *cfg,
 		add_arg(q, "-serial");
 		add_arg(q, "chardev:feed");
 	}
+}
+
+/*
+ * A virtio serial port is a buffer handed over per write, not a byte per
+ * I/O access as on the 16550: the guest's log reaches the file at memory
+ * speed.
+ */
+static void add_kmsg_port(const struct vm_config *cfg, struct qemu_command *q)
+{
+	if (!cfg->kmsg_log)
+		return;
+	snprintf(q->kmsg, sizeof(q->kmsg), "file,id=kmsg,path=%s",
+		 cfg->kmsg_log);
+	add_arg(q, "-device");
+	add_arg(q, "virtio-serial-pci,id=vser");
+	add_arg(q, "-chardev");
+	add_arg(q, q->kmsg);
+	add_arg(q, "-device");
+	add_arg(q, "virtserialport,bus=vser.0,chardev=kmsg,name=mybrd.kmsg");
 }
 
 /* Stopped at the first instruction until gdb says continue. */
@@ -150,6 +169,7 @@ static void qemu_command(const struct vm_config *cfg, struct qemu_command *q)
 	add_arg(q, "-append");
 	add_arg(q, q->append);
 	add_serial_ports(cfg, q);
+	add_kmsg_port(cfg, q);
 	if (cfg->console_log) {
 		add_arg(q, "-monitor");
 		add_arg(q, "none");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * VM runner: starts QEMU with the guest's two serial ports captured to files
- * (ttyS0: kernel console, ttyS1: the test protocol), and makes sure that the
+ * (ttyS0: kernel console, ttyS1: the test protocol) and a virtio serial
+ * port for the kernel's log, and makes sure that the
  * QEMU process never outlives the checker: on timeout, error, Ctrl-C or the
  * checker's own death it is killed.
  */
@@ -20,6 +21,12 @@ struct vm_config {
 	const char *console_log; /* ttyS0 capture; NULL: interactive stdio */
 	const char *proto_log;	/* ttyS1 capture */
 	const char *feed_socket; /* ttyS2 input: a unix socket QEMU listens on */
+	/*
+	 * The kernel's whole log, as the guest reads it from /dev/kmsg, on
+	 * the virtio serial port "mybrd.kmsg" (NULL: no such port). The
+	 * serial console is slow under TCG: it only gets errors and worse.
+	 */
+	const char *kmsg_log;
 	/* Interactive only: QEMU's stdin is this pipe's end, not ours. */
 	int console_input_fd;	/* 0: our stdin */
 	int memory_mb;

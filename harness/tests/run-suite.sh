@@ -33,8 +33,9 @@ OUT=$PWD/$BUILD/test
 FIRST_KERNEL=${KERNELS[0]}
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
-# A broken module's check must end within this, hang included.
-SELFTEST_LIMIT=60
+# A broken module's check must end within this, hang included; scaled
+# too (a check's own limits grow with MYBRD_TIMEOUT_SCALE).
+SELFTEST_LIMIT=$(awk -v k="${MYBRD_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 60 * (k > 0 ? k : 1) }')
 rm -rf "$OUT"
 mkdir -p "$OUT"
 
@@ -87,6 +88,7 @@ BROKEN=(
 	"warns|loads_cleanly|a kernel WARNING|1"
 	"hangs-in-init|loads_cleanly,registers_major|it hung: insmod is waiting in your broken_init() itself: it calls msleep() and never returns|2"
 	"hangs-in-rmmod|rmmod_removes_disk_and_major|it hung: rmmod is waiting in your broken_exit() itself: it calls msleep() and never returns|1"
+	"floods|loads_cleanly,registers_major|: your driver is flooding the kernel log from broken_init(): |2"
 )
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major

@@ -2,17 +2,23 @@
 /*
  * CUnit tests for logread.c against console logs recorded from Debian's
  * 6.1 kernel under QEMU (see logs/README), plus small hand-made inputs for
- * edge cases the recordings do not show.
+ * edge cases the recordings do not show; and for kmsg.c (/dev/kmsg's
+ * records merged with the console) and flood.c (a test flooding the log),
+ * on hand-made input in the formats that kernel writes.
  *
  * usage: test_logread [LOGS_DIR]   (default harness/tests/logs)
  */
+#include "flood.h"
+#include "kmsg.h"
 #include "logread.h"
 #include "unit.h"
 
 #include <CUnit/Basic.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *logs_dir = "harness/tests/logs";
 
@@ -603,6 +609,184 @@ static void test_problem_names(void)
 	}
 }
 
+/* ---- kmsg.c and flood.c ---- */
+
+static bool parse_kmsg(const char *text, struct klog *log)
+{
+	memset(log, 0, sizeof(*log));
+	return klog_parse_kmsg(log, text, strlen(text)) == 0;
+}
+
+static void test_kmsg_records(void)
+{
+	struct klog log;
+
+	CU_ASSERT_FATAL(parse_kmsg("6,1,1500,-;first\n"
+			      " SUBSYSTEM=pci\n"
+			      " DEVICE=+pci:0000:00:01.0\n"
+			      "4,2,2000,-;two\\x0alines \\x5c ok\n"
+			      "6,2,2000,-;the same record again\n"
+			      "garbage without a header\n"
+			      "6,3,2500,-;cut short by the ki", &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 4);
+	CU_ASSERT_STRING_EQUAL(log.lines[0], "first");
+	CU_ASSERT_EQUAL(log.usec[0], 1500);
+	CU_ASSERT_EQUAL(log.seq[0], 1);
+	CU_ASSERT_STRING_EQUAL(log.lines[1], "two");
+	CU_ASSERT_STRING_EQUAL(log.lines[2], "lines \\ ok");
+	CU_ASSERT_EQUAL(log.usec[2], 2000);
+	CU_ASSERT_EQUAL(log.seq[2], 2);
+	CU_ASSERT_STRING_EQUAL(log.lines[3], "cut short by the ki");
+	klog_free(&log);
+}
+
+/* Writes text to a new temporary file; its path in path. */
+static bool temp_file(const char *text, char *path, size_t size)
+{
+	int fd;
+	bool ok;
+
+	snprintf(path, size, "/tmp/test_kmsg.XXXXXX");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return false;
+	ok = write(fd, text, strlen(text)) == (ssize_t)strlen(text);
+	close(fd);
+	return ok;
+}
+
+static bool load_boot(const char *kmsg, const char *console, struct klog *log)
+{
+	char kpath[64], cpath[64];
+	bool ok = temp_file(kmsg, kpath, sizeof(kpath)) &&
+		  temp_file(console, cpath, sizeof(cpath)) &&
+		  klog_load_boot(log, kpath, cpath) == 0;
+
+	unlink(kpath);
+	unlink(cpath);
+	return ok;
+}
+
+/*
+ * The console's lines go where the records lack them (a record the
+ * reader lost; a crash after it stopped), and a line both have is there
+ * once; the firmware's text before the kernel's goes.
+ */
+static void test_kmsg_merge(void)
+{
+	struct klog log;
+	static const char *const want[] = {
+		"boot", "mybrd-check: begin 0 t", "info", "BUG: oops here",
+		"RIP: 0010:mybrd_x+0x1/0x2 [mybrd]",
+	};
+
+	CU_ASSERT_FATAL(load_boot("6,0,1000000,-;boot\n"
+				  "6,2,3000000,-;info\n",
+				  "Booting from ROM..\n"
+				  "[    1.000000] boot\n"
+				  "[    2.000000] mybrd-check: begin 0 t\n"
+				  "[    4.000000] BUG: oops here\n"
+				  "[    4.000000] RIP: 0010:mybrd_x+0x1/0x2 [mybrd]\n",
+				  &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 5);
+	for (size_t i = 0; i < log.n; i++)
+		CU_ASSERT_STRING_EQUAL(log.lines[i], want[i]);
+	klog_free(&log);
+	/* No records (no virtio port): the console is the log. */
+	CU_ASSERT_FATAL(load_boot("", "Booting\n[    1.000000] boot\n", &log));
+	CU_ASSERT_EQUAL_FATAL(log.n, 2);
+	CU_ASSERT_STRING_EQUAL(log.lines[0], "Booting");
+	CU_ASSERT_EQUAL(log.usec[1], 1000000);
+	klog_free(&log);
+}
+
+/* A log: begin marker, then n lines from t0 on, every step us. */
+static char *flood_log(long n, long long step, const char *fmt, bool load)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	long long t = 1000000, seq = 0;
+
+	fprintf(f, "11,%lld,%lld,-;mybrd-check: begin 0 t\n", seq++, t);
+	if (load)
+		fprintf(f, "11,%lld,%lld,-;mybrd-check: loading\n", seq++, t);
+	for (long i = 0; i < n; i++, t += step) {
+		fprintf(f, "6,%lld,%lld,-;", seq, t);
+		fprintf(f, fmt, i);
+		fputc('\n', f);
+		/* Every other record lost: the count must include them. */
+		seq += 2;
+	}
+	fclose(f);
+	return text;
+}
+
+static bool flood_in(const char *text, struct flood *f)
+{
+	struct klog log;
+	struct kslice s;
+	bool found;
+
+	CU_ASSERT_FATAL(parse_kmsg(text, &log));
+	CU_ASSERT_FATAL(klog_test_slice(&log, 0, &s));
+	found = find_flood(&s, NULL, f);
+	klog_free(&log);
+	return found;
+}
+
+static void test_flood(void)
+{
+	char *text = flood_log(5000, 100, "mybrd: WRITE sector=%ld", true);
+	struct flood f;
+	char *why;
+
+	CU_ASSERT_FATAL(flood_in(text, &f));
+	free(text);
+	CU_ASSERT_EQUAL(f.lines, 9999);
+	CU_ASSERT_DOUBLE_EQUAL(f.seconds, 0.4999, 1e-6);
+	CU_ASSERT_STRING_EQUAL(f.sample, "mybrd: WRITE sector=4999");
+	CU_ASSERT(f.in_insmod);
+	why = flood_sentence(&f);
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "flooding the kernel log: 20002 lines a second"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(why, "and insmod has not returned"));
+	free(why);
+	/* A few lines, or many spread thin, are no flood. */
+	text = flood_log(500, 100, "mybrd: line %ld", false);
+	CU_ASSERT_FALSE(flood_in(text, &f));
+	free(text);
+	text = flood_log(3000, 100000, "mybrd: line %ld", false);
+	CU_ASSERT_FALSE(flood_in(text, &f));
+	free(text);
+}
+
+/* dump_stack() per bio: the caller of the traces is what floods. */
+static void test_flood_of_traces(void)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	static const char *const trace[] = {
+		"CPU: 0 PID: 9 Comm: dd", "Call Trace:", " <TASK>",
+		" dump_stack_lvl+0x44/0x5c", " mybrd_submit_bio+0x1c/0x90 [mybrd]",
+		" __submit_bio+0x8c/0x130", " </TASK>",
+	};
+	long long seq = 1, t = 1000000;
+	struct flood f;
+
+	fprintf(out, "11,0,%lld,-;mybrd-check: begin 0 t\n", t);
+	for (int k = 0; k < 500; k++)
+		for (size_t i = 0; i < sizeof(trace) / sizeof(*trace); i++)
+			fprintf(out, "4,%lld,%lld,-;%s\n", seq++, t += 50,
+				trace[i]);
+	fclose(out);
+	CU_ASSERT_FATAL(flood_in(text, &f));
+	free(text);
+	CU_ASSERT_STRING_EQUAL(f.source,
+			       " with dump_stack() from mybrd_submit_bio()");
+	CU_ASSERT_FALSE(f.in_insmod);
+}
+
 struct test_def {
 	const char *name;
 	CU_TestFunc fn;
@@ -642,6 +826,11 @@ static const struct test_def synthetic_tests[] = {
 	T(test_problem_names), { NULL, NULL }
 };
 
+static const struct test_def kmsg_tests[] = {
+	T(test_kmsg_records), T(test_kmsg_merge), T(test_flood),
+	T(test_flood_of_traces), { NULL, NULL }
+};
+
 static const struct suite_def suites[] = {
 	{ "clean.log", clean_tests },
 	{ "oops.log", oops_tests },
@@ -654,6 +843,7 @@ static const struct suite_def suites[] = {
 	{ "softlockup.log and rcustall.log", lockup_tests },
 	{ "trace-v4.4.log", v44_tests },
 	{ "hand-made input", synthetic_tests },
+	{ "kmsg records and floods", kmsg_tests },
 	{ NULL, NULL }
 };
 
