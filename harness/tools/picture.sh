@@ -43,10 +43,20 @@ say "running the $LAB solution's $tests on kernel $KERNEL"
 	--build-dir "$OUT/run" --only "$tests" >"$OUT/check.log" 2>&1 ||
 	die "the solution's check failed (see $OUT/check.log); the picture needs its traces."
 
+# The kernel's log of the run: the virtio port's copy of /dev/kmsg
+# ("PRI,SEQ,TIME,-;text"), or the console's where there is none.
+kernel_log() {
+	if [[ -s $OUT/run/kmsg-0.log ]]; then
+		sed -n 's/^[0-9]*,[0-9]*,[0-9]*,[^;]*;//p' "$OUT/run/kmsg-0.log"
+	else
+		tr -d '\r' <"$OUT/run/console-0.log" | sed 's/^\[[^]]*\] //'
+	fi
+}
+
 # The frames of each path's first call trace, outermost first, one path a
 # line: "NAME frame frame ...". Skips the "?" guesses, offsets, modules.
 frames_of_paths() {
-	tr -d '\r' <"$OUT/run/console-0.log" | sed 's/^\[[^]]*\] //' |
+	kernel_log |
 		awk -v spec="$PATHS" '
 		BEGIN {
 			n = split(spec, lines, "\n")
