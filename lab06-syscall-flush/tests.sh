@@ -158,9 +158,10 @@ syscall_numbers() {
 
 # flush_only_on_fsync: with write_cache=1, the flush count after a held
 # buffered write, after sync (which writes it), after a last close that
-# writes another block back, and after dd conv=fsync.
+# writes another block back, and after dd conv=fsync. (stack=1 too: make
+# picture draws the sync's path from it.)
 flush_only_on_fsync() {
-	load_traced write_cache=1
+	load_traced write_cache=1 stack=1
 	hold_mybrd_open
 	write_block 3
 	fact after_write "$(mybrd_flushes)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # make picture [KERNEL=K]: the paths from system call to driver that lab
-# 06's solution shows on the running kernel (read, close, fsync, O_DIRECT
-# write, drop_caches), drawn as one graph: every frame once, so the paths
+# 06's solution shows on the running kernel (read, close, fsync, sync,
+# O_DIRECT write, drop_caches), drawn as one graph: every frame once, so the paths
 # meet where they share frames. Runs the lab 06 checker on the solution,
 # takes the call traces between its tests' step markers from the console
 # log, and has Graphviz draw them: build/picture-K/paths.{dot,svg,png}.
@@ -24,9 +24,12 @@ parse_options "--kernel=KERNEL --accel=ACCEL" "$@"
 check_series "$KERNEL"
 LAB=lab06-syscall-flush
 OUT=$ROOT/build/picture-$KERNEL
-# Each path: the test that shows it, its step markers, its name.
+# Each path: the test that shows it, its step markers, its name (once: a
+# later test's steps of the same name draw nothing). A sync's write comes
+# from sync(2) or from the flusher it wakes first: "sync".
 PATHS="close_writes_in_close write written close(2)
 fsync_writes_in_fsync fsync fsynced fsync(2)
+flush_only_on_fsync sync synced sync
 direct_write_in_write loud louded O_DIRECT_write(2)
 read_stack read done read(2)
 drop_caches_stack drop dropped drop_caches"
@@ -68,7 +71,11 @@ frames_of_paths() {
 		/^step: / {
 			s = substr($0, 7)
 			if (s in start) { name = start[s]; depth = 0; done = 0; path = "" }
-			else if (s in stop) { if (path != "") print name path; name = "" }
+			else if (s in stop) {
+				if (path != "" && !(name in drawn)) print name path
+				if (path != "") drawn[name] = 1
+				name = ""
+			}
 			next
 		}
 		name != "" && !done && /^Call Trace:/ { depth = 1; next }
