@@ -153,3 +153,22 @@ requests_are_started() {
 	done
 	rq_events_stop
 }
+
+# queue_rq_stack [dd flags]: the call stack of the driver's ->queue_rq
+# for one 4 KiB read of block 100, by a kprobe on mybrd_queue_rq with a
+# stacktrace trigger: its frames, innermost first, one a line, between
+# "@@STACK-BEGIN" and "@@STACK-END" (make picture's blk-mq paths).
+queue_rq_stack() {
+	local e="$MYBRD_TRACING/events/kprobes/mybrd_qrq"
+	echo 'p:mybrd_qrq mybrd_queue_rq' > "$MYBRD_TRACING/kprobe_events" || return
+	: > "$MYBRD_TRACING/trace"
+	echo stacktrace > "$e/trigger"
+	echo 1 > "$e/enable"
+	dd if=/dev/mybrd of=/dev/null bs=4096 count=1 skip=100 "$@" 2>/dev/null
+	echo 0 > "$e/enable"
+	echo '!stacktrace' > "$e/trigger"
+	echo @@STACK-BEGIN
+	awk '/<stack trace>/ { n++ } n == 1 && /^ => / { print $2 }' "$MYBRD_TRACING/trace"
+	echo @@STACK-END
+	echo '-:mybrd_qrq' >> "$MYBRD_TRACING/kprobe_events"
+}

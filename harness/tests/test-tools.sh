@@ -89,14 +89,15 @@ style_clean() {
 	fi
 }
 
-# make picture draws lab 06's six paths, each ending in the driver.
+# make picture draws lab 06's six paths and lab 03's and 04's ->queue_rq,
+# each ending in the driver.
 picture_draws() {
 	local dir=build/picture-default
 	make -s picture > "$OUT/picture.log" 2>&1
-	if [ "$(wc -l < "$dir/paths.txt" 2>/dev/null)" = 6 ] &&
-		! grep -vqE ' (mybrd_submit_bio|mybrd_evict_pre)$' "$dir/paths.txt" &&
+	if [ "$(wc -l < "$dir/paths.txt" 2>/dev/null)" = 8 ] &&
+		! grep -vqE ' (mybrd_submit_bio|mybrd_evict_pre|mybrd_queue_rq)$' "$dir/paths.txt" &&
 		[ "$(head -c 4 "$dir/paths.png" | od -An -tx1 | tr -d ' \n')" = 89504e47 ]; then
-		verdict ok "picture: six paths from system call to the driver, drawn as PNG"
+		verdict ok "picture: eight paths from system call to the driver, drawn as PNG"
 	else
 		verdict fail "picture: paths or PNG missing ($OUT/picture.log)"
 	fi

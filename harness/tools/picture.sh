@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make picture [KERNEL=K]: the paths from system call to driver that lab
 # 06's solution shows on the running kernel (read, close, fsync, sync,
-# O_DIRECT write, drop_caches), drawn as one graph: every frame once, so the paths
+# O_DIRECT write, drop_caches), and the way a read reaches lab03's and
+# lab04's ->queue_rq (a kprobe's stack trace), drawn as one graph: every frame once, so the paths
 # meet where they share frames. Runs the lab 06 checker on the solution,
 # takes the call traces between its tests' step markers from the console
 # log, and has Graphviz draw them: build/picture-K/paths.{dot,svg,png}.
@@ -110,7 +111,26 @@ to_dot() {
 	}'
 }
 
+# blk_mq_path LAB NAME [dd flags]: "NAME frame ..." for LAB's solution's
+# ->queue_rq, outermost first, from queue_rq_stack (harness/guest/mq.sh)
+# in a console of that lab. The kprobe's own frames are left out.
+blk_mq_path() {
+	local lab=$1 name=$2
+	shift 2
+	make --no-print-directory -s "build/$lab/check"
+	printf 'queue_rq_stack %s\n' "$*" |
+		"build/$lab/check" --root . --kernel-env ".cache/kernel-$KERNEL.env" \
+			--accel "$ACCEL" --src "solutions/$lab/mybrd.c" \
+			--build-dir "$OUT/$lab" --console 2>&1 | tr -d '\r' |
+		sed -n '/^@@STACK-BEGIN/,/^@@STACK-END/p' |
+		grep -vE '^@@|^kprobe_|^0x|^$' |
+		awk -v name="$name" '{ path = " " $1 path } END { if (path != "") print name path }'
+}
+
 frames_of_paths >"$OUT/paths.txt"
+say "tracing ->queue_rq of lab03 (mq-deadline) and lab04 (no scheduler)"
+blk_mq_path lab03-request "blk-mq:lab03" >>"$OUT/paths.txt"
+blk_mq_path lab04-mq "blk-mq:lab04" iflag=direct >>"$OUT/paths.txt"
 [[ -s $OUT/paths.txt ]] || die "no call trace found in $OUT/run/console-0.log."
 read_kernel_env "$ROOT/.cache/kernel-$KERNEL.env"
 to_dot "$KVER" <"$OUT/paths.txt" >"$OUT/paths.dot"
