@@ -2,5 +2,5 @@
 # from: solutions/lab06-syscall-flush/mybrd.c
 # fails: syscall_numbers
 # why: syscall_get_nr() for kernel threads too: the flusher's saved registers are no system call's
-# says: the flusher's write-back runs in a kernel thread, in no system call: syscall=-1
+# says: TODO 8: -1 for a kernel thread (PF_KTHREAD)
 /^\tif (current->flags & PF_KTHREAD)$/,/^\t\treturn -1;$/d
