@@ -162,32 +162,35 @@ pick_kernel() {
 }
 
 # Sets KVER, and ORIGIN and APT_OPTS when it comes from the backports.
+# The default needs only the release's meta package; a series or newest
+# looks at every kernel of the host's suites and of the backports.
 resolve_kver() {
-	local host kver='' try
+	local host='' kver='' try bp
 	refresh_host_lists
 	for try in 1 2; do
-		host=$(host_kernels)
-		case $SERIES in
-		default) kver=$(release_kernel) ;;
-		*) kver=$(pick_kernel "$host") ;;
-		esac
+		if [[ $SERIES == default ]]; then
+			kver=$(release_kernel)
+		else
+			host=$(host_kernels)
+			kver=$(pick_kernel "$host")
+		fi
 		[[ -z $kver && $try == 1 && -z $APT_UPDATED ]] || break
 		apt_update
 	done
-	[[ -n $host ]] ||
-		die "apt knows no Debian kernel; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
-	if [[ $SERIES != default ]]; then
+	if [[ $SERIES == default ]]; then
+		[[ -n $kver ]] ||
+			die "apt-cache found no kernel behind linux-image-amd64; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
+	else
+		[[ -n $host ]] ||
+			die "apt knows no Debian kernel; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
 		read_backports
-		local bp
 		bp=$(pick_kernel "$BACKPORTS")
 		if [[ -n $bp ]] && { [[ -z $kver ]] || is_newer "$bp" "$kver"; }; then
 			kver=$bp ORIGIN=$HOST_CODENAME-backports
 			APT_OPTS=("${BACKPORTS_OPTS[@]}")
 		fi
+		[[ -n $kver ]] || no_such_series "$host"
 	fi
-	[[ -n $kver || $SERIES != default ]] ||
-		die "apt-cache found no kernel behind linux-image-amd64; check /etc/apt/sources.list lists $HOST_RELEASE ($HOST_CODENAME and $HOST_CODENAME-security, main)."
-	[[ -n $kver ]] || no_such_series "$host"
 	KVER=$kver
 	REAL_SERIES=$(series_of "$KVER")
 	local from="the release's own suites"

@@ -119,21 +119,18 @@ trace_flags_sync_writes() {
 }
 
 # Wakes the flusher threads (a new dirty_writeback_centisecs does) and waits
-# until the disk has ended one more write (its I/O counters, lab 02's
-# accounting), at most 10 s: writeback=done, or writeback=timeout. Then the
-# hour again (bio_trace_setup). The kernel's Dirty and Writeback counts
-# cannot tell: they lag behind on a 2-CPU VM (per-CPU deltas).
+# until the disk has ended one more write (writes_after), at most 10 s:
+# writeback=done, or writeback=timeout. Then the hour again
+# (bio_trace_setup).
 flusher_writeback() {
-	local i=0 writes
+	local writes ended
 
 	writes=$(disk_stat 5)
 	echo 500 > /proc/sys/vm/dirty_writeback_centisecs
-	while [ "$(disk_stat 5)" = "$writes" ] && [ $i -le 100 ]; do
-		i=$((i + 1))
-		sleep 0.1
-	done
+	writes_after "$writes"
+	ended=$?
 	echo 360000 > /proc/sys/vm/dirty_writeback_centisecs
-	if [ $i -gt 100 ]; then
+	if [ $ended -ne 0 ]; then
 		fact writeback "timeout: no write ended within 10 s"
 	else
 		fact writeback "done"

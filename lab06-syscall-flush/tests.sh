@@ -98,45 +98,39 @@ syscall_entry() {
 		'{ x = $1; sub(/^0+/, "", x) } x == a { print $3; exit }' /proc/kallsyms)"
 }
 
+# fact_wrote KEY BEFORE: KEY=yes once the disk has ended a write more
+# than BEFORE (writes_after, 10 s at most), else KEY=no.
+fact_wrote() {
+	if writes_after "$2"; then
+		fact "$1" yes
+	else
+		fact "$1" no
+	fi
+}
+
 # flusher_writes_back: lets the flusher write back what is dirty (pages
-# expire at once, it wakes every 0.1 s), and waits until the disk has
-# counted one more write, 10 s at most; prints flusher_wrote=yes or no.
+# expire at once, it wakes every 0.1 s), and waits for its write;
+# prints flusher_wrote=yes or no.
 flusher_writes_back() {
-	local before n=0
+	local before
 	before=$(disk_stat 5)
 	echo 1 > /proc/sys/vm/dirty_expire_centisecs
 	echo 10 > /proc/sys/vm/dirty_writeback_centisecs
-	while [ "$(disk_stat 5)" = "$before" ] && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	fact_wrote flusher_wrote "$before"
 	echo 360000 > /proc/sys/vm/dirty_writeback_centisecs
-	if [ "$(disk_stat 5)" = "$before" ]; then
-		fact flusher_wrote no
-	else
-		fact flusher_wrote yes
-	fi
 }
 
 # background_writes_back: more dirty than dirty_background_bytes (4 KiB)
 # allows, 1 MiB written at block 64 with the device held: the flusher
-# writes in the background. Waits until the disk has counted a write, 10 s
-# at most; prints background_wrote=yes or no.
+# writes in the background. Waits for its first write; prints
+# background_wrote=yes or no.
 background_writes_back() {
-	local before n=0
+	local before
 	before=$(disk_stat 5)
 	echo 4096 > /proc/sys/vm/dirty_background_bytes
 	dd if=/dev/zero of=/dev/mybrd bs=4096 count=256 seek=64 2>/dev/null
-	while [ "$(disk_stat 5)" = "$before" ] && [ $n -lt 100 ]; do
-		sleep 0.1
-		n=$((n + 1))
-	done
+	fact_wrote background_wrote "$before"
 	echo 10 > /proc/sys/vm/dirty_background_ratio
-	if [ "$(disk_stat 5)" = "$before" ]; then
-		fact background_wrote no
-	else
-		fact background_wrote yes
-	fi
 }
 
 # syscall_numbers: the system call each write came in through (the trace

@@ -8,9 +8,10 @@
 #                            saying which releases the labs support
 #   series_of KVER           "6.12" of "6.12.117+deb13-amd64"
 #   host_kernels             the KVERs the host's own apt sources carry
-#   backports_kernels        the same from CODENAME-backports, read through
-#                            a private apt state under .cache/apt/ (the
-#                            host's apt configuration is left alone); sets
+#   kernels_in_apt [OPTS]    the same from the apt state OPTS name
+#   backports_lists          reads CODENAME-backports' lists into a private
+#                            apt state under .cache/apt/ (the host's apt
+#                            configuration is left alone); sets
 #                            BACKPORTS_OPTS, the apt options that read it
 #   newest_of                the newest of the KVERs on stdin
 #   is_newer A B             true when KVER A is newer than B
@@ -110,9 +111,4 @@ backports_lists() {
 		apt_logged apt-get "${BACKPORTS_OPTS[@]}" update || return 1
 	fi
 	BACKPORTS_READ=1
-}
-
-backports_kernels() {
-	backports_lists || return 1
-	kernels_in_apt "${BACKPORTS_OPTS[@]}"
 }

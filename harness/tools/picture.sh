@@ -37,7 +37,8 @@ drop_caches_stack drop dropped drop_caches"
 
 apt_install graphviz
 cd "$ROOT"
-"$ROOT/harness/setup.sh" --kernel "$KERNEL" --quiet
+# make picture has run set-up for KERNEL; alone, this stops saying so.
+read_kernel_env "$ROOT/.cache/kernel-$KERNEL.env"
 make --no-print-directory -s "build/$LAB/check"
 mkdir -p "$OUT"
 tests=$(awk '{ printf "%s%s", sep, $1; sep = "," }' <<<"$PATHS")
@@ -132,7 +133,6 @@ say "tracing ->queue_rq of lab03 (mq-deadline) and lab04 (no scheduler)"
 blk_mq_path lab03-request "blk-mq:lab03" >>"$OUT/paths.txt"
 blk_mq_path lab04-mq "blk-mq:lab04" iflag=direct >>"$OUT/paths.txt"
 [[ -s $OUT/paths.txt ]] || die "no call trace found in $OUT/run/console-0.log."
-read_kernel_env "$ROOT/.cache/kernel-$KERNEL.env"
 to_dot "$KVER" <"$OUT/paths.txt" >"$OUT/paths.dot"
 dot -Tsvg "$OUT/paths.dot" -o "$OUT/paths.svg"
 dot -Tpng -Gdpi=80 "$OUT/paths.dot" -o "$OUT/paths.png"
