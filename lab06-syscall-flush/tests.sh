@@ -108,12 +108,15 @@ fact_wrote() {
 	fi
 }
 
-# flusher_writes_back: lets the flusher write back what is dirty (pages
-# expire at once, it wakes every 0.1 s), and waits for its write;
-# prints flusher_wrote=yes or no.
+# flusher_writes_back: dirties block 7 (the device is held), lets the
+# flusher write it back (pages expire at once, it wakes every 0.1 s), and
+# waits for its write; prints flusher_wrote=yes or no. The block is
+# written here, after the count is read: the flusher a sync woke may still
+# be running and take it at once.
 flusher_writes_back() {
 	local before
 	before=$(disk_stat 5)
+	write_block 7
 	echo 1 > /proc/sys/vm/dirty_expire_centisecs
 	echo 10 > /proc/sys/vm/dirty_writeback_centisecs
 	fact_wrote flusher_wrote "$before"
@@ -145,7 +148,6 @@ syscall_numbers() {
 	hold_mybrd_open
 	write_block 6
 	between_steps sync synced sync
-	write_block 7
 	between_steps flusher flushed flusher_writes_back
 	between_steps background backgrounded background_writes_back
 }
