@@ -6,6 +6,7 @@
  * suite.c's and those it names.
  */
 #include "clock.h"
+#include "flood.h"
 #include "kernel_env.h"
 #include "lab.h"
 #include "module_build.h"
@@ -249,6 +250,16 @@ static int find_tests_sh(const struct options *o, const struct lab *lab,
 }
 
 /* The console, or the command line that would run: no tests. */
+/* Printed once, before the summary: the driver printed a lot, slowly. */
+static void print_flood_note(const struct suite_run *run, const char *ko)
+{
+	char *note = flood_note(run->results, run->ntests, ko);
+
+	if (note)
+		printf("%s\n\n", note);
+	free(note);
+}
+
 static int run_without_tests(const struct options *o, const struct lab *lab,
 			     struct suite_config *cfg, struct module_build *mb,
 			     struct build_job *building, struct report *r)
@@ -311,6 +322,7 @@ static int check(const struct options *o, const struct lab *lab,
 	if (run.boot_failure)
 		report_boot_failure(r);
 	failed = report_judge_all(r);
+	print_flood_note(&run, cfg.module);
 	report_summary(r, failed, build_s, now_s() - start);
 	suite_run_free(&run);
 	return failed ? 1 : 0;

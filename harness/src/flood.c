@@ -249,3 +249,27 @@ char *flood_key(const struct flood *f)
 	free(form);
 	return key;
 }
+
+char *flood_note(const struct test_result *results, int n, const char *ko)
+{
+	struct flood first = { 0 }, f;
+	long long lines = 0;
+	double seconds = 0;
+	int tests = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (!results[i].ended || !find_flood(&results[i].dmesg, ko, &f))
+			continue;
+		if (!tests++)
+			first = f;
+		lines += f.lines;
+		seconds += f.seconds;
+	}
+	if (!tests)
+		return NULL;
+	return strdupf("note: your driver wrote %lld lines to the kernel log%s, in %d test%s (%.0f a second%s%s%s); the tests passed, but printing took %.1f s of them. Take debug lines out once they have done their job, or put them behind a switch that is off by default (lab 05's trace=).",
+		       lines, first.source, tests, tests == 1 ? "" : "s",
+		       lines / seconds,
+		       first.sample[0] ? ", most of them like \"" : "",
+		       first.sample, first.sample[0] ? "\"" : "", seconds);
+}

@@ -9,6 +9,7 @@
 #ifndef MYBRD_FLOOD_H
 #define MYBRD_FLOOD_H
 
+#include "judge.h"
 #include "logread.h"
 
 #include <stdbool.h>
@@ -34,5 +35,13 @@ char *flood_sentence(const struct flood *f);
 
 /* What stays the same when the flood comes again: source and sample's form. */
 char *flood_key(const struct flood *f);
+
+/*
+ * A driver that prints thousands of lines a test passes, but slowly: one
+ * note for the run ("note: your driver wrote 2000000 lines ..."), from the
+ * tests that ended (a flood that did not end is their lesson), malloc'ed;
+ * NULL if none printed that much.
+ */
+char *flood_note(const struct test_result *results, int n, const char *ko);
 
 #endif
