@@ -10,9 +10,15 @@ KERNELS  ?= $(KERNEL)
 SOLUTION ?=
 MODULE   ?=
 TESTS    ?=
+DEBUG    ?=
+# make test proves DEBUG=1 too (the debug kernel is built once, ~6 min).
+DEBUG_PROOFS ?= 1
 
 LABS      := $(sort $(patsubst %/,%,$(wildcard lab0*/)))
-KENV      := .cache/kernel-$(KERNEL).env
+# DEBUG=1: the labs' debug kernel (KASAN, kmemleak, lockdep...), built once
+# from Debian's linux-source by harness/tools/debug-kernel.sh.
+KENV      := .cache/kernel-$(if $(DEBUG),debug-)$(KERNEL).env
+DEBUG_ARG := $(if $(DEBUG),--debug)
 BUILD     := build
 CC        ?= cc
 CFLAGS    := -std=c11 -Wall -Wextra -Werror -D_GNU_SOURCE -O2 -g \
@@ -29,7 +35,7 @@ UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/harness/%,\
 lab_of = $(firstword $(filter lab$(if $(filter 1 2 3 4 5 6 7 8 9,$1),0$1,$1)-%,$(LABS)))
 # Which mybrd.c a check builds: the student's, or the solution's.
 src_of = $(if $(SOLUTION),solutions/$1/mybrd.c,$1/mybrd.c)
-variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))
+variant = $(if $(MODULE),module,$(if $(SOLUTION),solution,student))$(if $(DEBUG),-debug)
 
 .PHONY: help setup check-lab% console-lab% gdb-lab% test test-binaries skeletons clean \
         distclean shellcheck
@@ -48,12 +54,16 @@ help:
 	@echo "                         release's own (6.1 on Debian 12, 6.12 on 13)"
 	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
+	@echo "       DEBUG=1           boot the labs' debug kernel (KASAN, kmemleak, lockdep,"
+	@echo "                         might-sleep, init's error paths): built once, ~6 min"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
 	@echo "  make bench             lab02-04 solutions next to brd: fio MB/s, IOPS"
 	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --null-blk\" (see --help)"
+	@echo "  make bench-debug       each solution checked normally and with DEBUG=1"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (CI runs this and test-debian13)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
+	@echo "       DEBUG_PROOFS=0    leave out the debug kernel's proofs (DEBUG=1)"
 	@echo "  make shellcheck        shellcheck every shell file (also run by make test)"
 	@echo "  make test-debian13     make test KERNELS=\"6.12 newest\" in a fresh Debian 13"
 	@echo "                         root (debootstrap, cached; needs root); test-debian12"
@@ -64,9 +74,11 @@ help:
 
 setup:
 	@harness/setup.sh --kernel $(KERNEL)
+	@$(if $(DEBUG),harness/tools/debug-kernel.sh --kernel $(KERNEL) --quiet)
 
 $(KENV):
 	@harness/setup.sh --kernel $(KERNEL)
+	@$(if $(DEBUG),harness/tools/debug-kernel.sh --kernel $(KERNEL) --quiet)
 
 $(BUILD)/harness/%.o: harness/src/%.c $(wildcard harness/src/*.h)
 	@mkdir -p $(@D)
@@ -97,13 +109,13 @@ $(SKELGEN): harness/tools/skelgen.c
 # failures; console runs it with --console; gdb runs harness/tools/gdb.sh,
 # which runs it with --console --gdb PORT.
 LAB_MODES := check console gdb
-checker_args = --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) \
+checker_args = --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) $(DEBUG_ARG) \
 	$(if $(MODULE),--module $(MODULE),--src $(call src_of,$1))
 lab_run_check = $(BUILD)/$1/check $(call checker_args,$1) \
 	--build-dir $(BUILD)/$1/$(variant)-$(KERNEL) \
 	$(if $(TESTS),--only $(TESTS)) $(if $(SOLUTION),--label solution)
 lab_run_console = $(BUILD)/$1/check $(call checker_args,$1) \
-	--build-dir $(BUILD)/$1/console-$(KERNEL) --console
+	--build-dir $(BUILD)/$1/console$(if $(DEBUG),-debug)-$(KERNEL) --console
 lab_run_gdb = $(TOOLS)/gdb.sh --lab $1 --kernel $(KERNEL) --accel $(ACCEL) \
 	--port $(GDB_PORT) $(if $(BATCH),--batch) \
 	$(if $(MODULE),--module $(MODULE),--src $(call src_of,$1))
@@ -125,6 +137,13 @@ $(BENCH): harness/tools/bench.c $(HARNESS_A)
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $< $(HARNESS_A) -o $@
 
+# make bench-debug: each solution's check on the normal and the debug
+# kernel, side by side, and the debug kernel's build time (printed only).
+.PHONY: bench-debug
+bench-debug: setup
+	@$(MAKE) --no-print-directory -s test-binaries
+	@harness/tools/bench-debug.sh --kernel $(KERNEL) --accel $(ACCEL)
+
 bench: setup
 	@$(MAKE) --no-print-directory -s $(BENCH)
 	@mkdir -p $(BUILD)/bench-$(KERNEL)
@@ -143,7 +162,8 @@ test:
 	@for k in $(KERNELS); do harness/setup.sh --kernel $$k || exit 1; done
 	@$(MAKE) --no-print-directory -s test-binaries
 	@harness/tests/run-suite.sh $(foreach k,$(KERNELS),--kernel $(k)) \
-		--accel $(ACCEL) $(if $(JOBS),--jobs $(JOBS)) $(LABS)
+		--accel $(ACCEL) $(if $(JOBS),--jobs $(JOBS)) \
+		$(if $(filter 1,$(DEBUG_PROOFS)),--debug-proofs) $(LABS)
 
 shellcheck: setup
 	@harness/tests/shellcheck.sh

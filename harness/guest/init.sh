@@ -17,6 +17,17 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 # check when there is no kmsg port), so crashes are on record.
 echo 8 > /proc/sys/kernel/printk
 
+# The busybox command that ends the VM. Without ACPI (a kernel built
+# without it, or booted with acpi=off) the kernel can only halt, but a
+# reboot ends QEMU as well (-no-reboot).
+off_command() {
+	if [ -d /sys/bus/acpi ]; then echo poweroff; else echo reboot; fi
+}
+
+power_off() {
+	/bin/busybox "$(off_command)" -f
+}
+
 cmdline_value() {
 	sed -n "s/.*check\.$1=\([^ ]*\).*/\1/p" /proc/cmdline
 }
@@ -108,12 +119,13 @@ run_console() {
 	# holds its input until then, or the serial port would drop it.
 	mkdir -p /etc
 	cat > /etc/profile <<'PROFILE'
-poweroff() { /bin/busybox poweroff -f; }
 . /check/lib.sh
 . /check/tests.sh
 cd /tmp || true
 echo @@CONSOLE-READY > /dev/ttyS1
 PROFILE
+	# First in the profile: poweroff ends the VM (off_command says how).
+	sed -i "1i poweroff() { /bin/busybox $(off_command) -f; }" /etc/profile
 	# shellcheck source=lib.sh
 	. /check/lib.sh
 	start_stall_watcher
@@ -121,7 +133,7 @@ PROFILE
 	echo "Each test is a shell function; type its name to run it:"
 	awk '{ printf "  %s", $2 } END { print "" }' /check/index
 	setsid cttyhack sh -l
-	poweroff -f
+	power_off
 }
 
 # The host boots the VM while it builds the module, and sends it on ttyS2
@@ -166,10 +178,11 @@ run_tests() {
 		# shellcheck disable=SC2086
 		(run_test "$name" $args) </dev/null >&9 2>&1
 		rc=$?
+		# The next test starts with the module unloaded; what the
+		# unload says (a debug kernel's report) is this test's.
+		[ -d /sys/module/mybrd ] && rmmod mybrd 2>/dev/null
 		mark "end $idx $name rc=$rc"
 		echo "@@END $idx rc=$rc" >&9
-		# The next test starts with the module unloaded.
-		[ -d /sys/module/mybrd ] && rmmod mybrd 2>/dev/null
 	done < /check/index
 	# The host stops the VM once this has reached it on the kmsg port:
 	# only the host can tell when the last of the log has arrived.
@@ -184,4 +197,4 @@ if [ "$(cmdline_value mode)" = console ]; then
 	run_console
 fi
 run_tests
-poweroff -f
+power_off

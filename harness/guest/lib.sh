@@ -22,3 +22,5 @@ MYBRD_GUEST_LIB=1
 . /check/bench.sh
 # shellcheck source=core.sh
 . /check/core.sh
+# shellcheck source=debug.sh
+. /check/debug.sh

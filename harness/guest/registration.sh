@@ -14,6 +14,7 @@ load_mybrd() {
 	mark loading
 	insmod "$MODULE" "$@" || return
 	mark loaded
+	[ -z "$MYBRD_DEBUG_KERNEL" ] || mark_sections
 }
 
 unload_mybrd() {

@@ -60,7 +60,8 @@ endif
 grade: setup
 	@$(TOOLS)/grade.sh --submissions "$(SUBMISSIONS)" --out "$(OUT)" \
 		$(if $(filter command line,$(origin LABS)),--labs "$(LABS)") \
-		$(if $(JOBS),--jobs "$(JOBS)") --kernel $(KERNEL) --accel $(ACCEL)
+		$(if $(JOBS),--jobs "$(JOBS)") --kernel $(KERNEL) --accel $(ACCEL) \
+		$(if $(DEBUG),--debug)
 
 student-tree:
 	@$(TOOLS)/student-tree.sh --dest "$(DEST)" $(if $(UNTRACKED),--untracked)

@@ -23,6 +23,11 @@
  * the kernel panics ("IO-APIC + timer doesn't work!") before it boots.
  */
 #define BASE_APPEND "console=ttyS0 quiet panic=-1 oops=panic printk.devkmsg=on log_buf_len=8M no_timer_check"
+/*
+ * The debug kernel: the guest's helpers know (check.debug), KASAN reports
+ * every bad access, not only the first of the boot.
+ */
+#define DEBUG_APPEND " check.debug=1 kasan_multi_shot"
 
 /* What the guest writes to /dev/kmsg (init.sh) after a stall's dump, and
  * after the last test: the log is complete up to there. */
@@ -54,8 +59,9 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 		 n);
 	snprintf(b->initrd, sizeof(b->initrd), "%s/initramfs.cpio",
 		 cfg->workdir);
-	snprintf(b->append, sizeof(b->append), "%s check.first=%d check.stall=%d",
-		 BASE_APPEND, first, stall_seconds(cfg));
+	snprintf(b->append, sizeof(b->append), "%s%s check.first=%d check.stall=%d",
+		 BASE_APPEND, cfg->debug ? DEBUG_APPEND : "", first,
+		 stall_seconds(cfg));
 	snprintf(b->feed, sizeof(b->feed), "/tmp/mybrd-feed-%d-%d.sock",
 		 (int)getpid(), n);
 }
@@ -64,8 +70,9 @@ void boot_console_paths(const struct suite_config *cfg, struct boot *b)
 {
 	boot_paths(cfg, 0, 0, b);
 	b->kmsg[0] = '\0';
-	snprintf(b->append, sizeof(b->append), "%s check.mode=console check.stall=%d",
-		 BASE_APPEND, stall_seconds(cfg));
+	snprintf(b->append, sizeof(b->append), "%s%s check.mode=console check.stall=%d",
+		 BASE_APPEND, cfg->debug ? DEBUG_APPEND : "",
+		 stall_seconds(cfg));
 }
 
 struct vm_config vm_config_for(const struct suite_config *cfg,

@@ -6,6 +6,7 @@
  * suite.c's and those it names.
  */
 #include "clock.h"
+#include "debug_tests.h"
 #include "flood.h"
 #include "kernel_env.h"
 #include "lab.h"
@@ -23,6 +24,9 @@
 #include <limits.h>
 #include <sys/stat.h>
 
+/* How much slower the debug kernel runs the tests, at most (measured). */
+#define DEBUG_SLOWDOWN 3
+
 struct options {
 	struct common_options c;	/* root, kernel-env, build-dir, QEMU */
 	const char *src;	/* mybrd.c to build */
@@ -35,6 +39,7 @@ struct options {
 	double test_limit_s;
 	bool console;
 	bool list;
+	bool debug;		/* --debug: the debug kernel's tests too */
 };
 
 static void usage(const char *prog)
@@ -43,7 +48,7 @@ static void usage(const char *prog)
 	       COMMON_OPTIONS_USAGE
 	       "       [--only T1,T2] [--results FILE] [--label TEXT]\n"
 	       "       [--boot-timeout S] [--test-timeout S] [--console]\n"
-	       "       [--weaken T1,T2]\n"
+	       "       [--weaken T1,T2] [--debug]\n"
 	       "       %s --list\n"
 	       "Builds mybrd.c, boots it in QEMU and runs this lab's tests.\n"
 	       "--console opens a shell in the VM instead, on this terminal or\n"
@@ -51,16 +56,22 @@ static void usage(const char *prog)
 	       "--list prints each test's name and whether the untouched\n"
 	       "skeleton must fail it (1) or pass it (0). --weaken makes the named\n"
 	       "tests assert nothing (make test proves such a test is caught).\n"
+	       "--debug: the kernel env is the debug kernel's (DEBUG=1): the module\n"
+	       "is built with harness/kernel/mybrd_debug.h, init's error paths and\n"
+	       "kmemleak are tested too, and the time limits are 3 times longer.\n"
 	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog, prog);
 }
 
-static void list_tests(const struct lab *lab)
+static void list_tests(const struct lab *lab, bool debug)
 {
 	for (int i = 0; i < lab->ntests; i++)
 		printf("%s\t%d\n", lab->tests[i].name,
 		       lab->tests[i].skeleton_fails);
+	for (int i = 0; debug && i < ndebug_tests; i++)
+		printf("%s\t%d\n", debug_tests[i].name,
+		       debug_tests[i].skeleton_fails);
 }
 
 static int parse_checker_options(int argc, char **argv, struct options *o)
@@ -76,6 +87,7 @@ static int parse_checker_options(int argc, char **argv, struct options *o)
 		{ "test-timeout", OPT_DOUBLE, &o->test_limit_s },
 		{ "console", OPT_FLAG, &o->console },
 		{ "list", OPT_FLAG, &o->list },
+		{ "debug", OPT_FLAG, &o->debug },
 		{ NULL }
 	};
 	double k = timeout_scale();
@@ -88,6 +100,9 @@ static int parse_checker_options(int argc, char **argv, struct options *o)
 		usage(argv[0]);
 		return -1;
 	}
+	/* The debug kernel is slower to boot and to run (KASAN, lockdep). */
+	if (o->debug)
+		k *= DEBUG_SLOWDOWN;
 	o->boot_limit_s *= k;
 	o->test_limit_s *= k;
 	return 0;
@@ -111,27 +126,34 @@ static void judge_nothing(struct judge *j)
 	(void)j;
 }
 
-/* The lab with only the tests --only names, in their order. */
-static int select_tests(const struct lab *lab, const char *only,
-			const char *weaken, struct lab *out)
+/*
+ * The lab with only the tests --only names, in their order; with --debug,
+ * the debug kernel's tests follow the lab's own.
+ */
+static int select_tests(const struct lab *lab, const struct options *o,
+			struct lab *out)
 {
-	struct lab_test *tests = calloc(lab->ntests, sizeof(*tests));
+	int extra = o->debug ? ndebug_tests : 0;
+	struct lab_test *tests = calloc(lab->ntests + extra, sizeof(*tests));
 
 	if (!tests)
 		return -1;
 	*out = *lab;
 	out->ntests = 0;
-	for (int i = 0; i < lab->ntests; i++) {
-		if (!selected(only, lab->tests[i].name))
+	for (int i = 0; i < lab->ntests + extra; i++) {
+		const struct lab_test *t = i < lab->ntests ? &lab->tests[i] :
+					   &debug_tests[i - lab->ntests];
+
+		if (!selected(o->only, t->name))
 			continue;
-		tests[out->ntests] = lab->tests[i];
-		if (weaken && selected(weaken, lab->tests[i].name))
+		tests[out->ntests] = *t;
+		if (o->weaken && selected(o->weaken, t->name))
 			tests[out->ntests].judge = judge_nothing;
 		out->ntests++;
 	}
 	out->tests = tests;
 	if (!out->ntests) {
-		printf("No test of %s is named '%s'.\n", lab->id, only);
+		printf("No test of %s is named '%s'.\n", lab->id, o->only);
 		return -1;
 	}
 	return 0;
@@ -155,6 +177,7 @@ static void find_probe_cache(char *wrapper, char *dir, size_t size)
 /* Where a check's pieces are: suite_config and module_build point here. */
 struct check_paths {
 	char guest[4096], modules[4200], kbuild[4096], compat[4096];
+	char debug_header[4200];
 	char built[4200], bzimage[4200], tests_sh[4200];
 	char wrapper[PATH_MAX + 32], answers[PATH_MAX + 32];
 };
@@ -168,9 +191,12 @@ static void describe_build(const struct options *o, const struct lab *lab,
 		 lab->id);
 	snprintf(p->compat, sizeof(p->compat),
 		 "%s/harness/kernel/mybrd_compat.h", o->c.root);
+	snprintf(p->debug_header, sizeof(p->debug_header),
+		 "%s/harness/kernel/mybrd_debug.h", o->c.root);
 	find_probe_cache(p->wrapper, p->answers, sizeof(p->wrapper));
 	*mb = (struct module_build){
 		.source = o->src, .kbuild = p->kbuild, .compat = p->compat,
+		.debug_header = o->debug ? p->debug_header : NULL,
 		.kdir = env->kdir, .dir = o->c.build_dir,
 		.probe_cache = p->wrapper[0] ? p->wrapper : NULL,
 		.probe_cache_dir = p->answers,
@@ -206,6 +232,7 @@ static struct suite_config suite_config_for(const struct options *o,
 		.test_limit_s = o->test_limit_s,
 		.memory_mb = 512, .cpus = 2,
 		.qemu_args = o->c.qemu_args, .gdb_port = o->c.gdb_port,
+		.debug = o->debug,
 	};
 
 	/* The compressed image boots slower but needs no PVH entry. */
@@ -321,6 +348,7 @@ static int check(const struct options *o, const struct lab *lab,
 		return 1;
 	if (run.boot_failure)
 		report_boot_failure(r);
+	r->module = cfg.module;
 	failed = report_judge_all(r);
 	print_flood_note(&run, cfg.module);
 	report_summary(r, failed, build_s, now_s() - start);
@@ -341,12 +369,12 @@ int lab_main(const struct lab *lab, int argc, char **argv)
 	if (parse_checker_options(argc, argv, &o))
 		return 2;
 	if (o.list) {
-		list_tests(lab);
+		list_tests(lab, o.debug);
 		return 0;
 	}
 	if (read_kernel_env(o.c.kernel_env, &env))
 		return 2;
-	if (select_tests(lab, o.only, o.weaken, &selected_lab))
+	if (select_tests(lab, &o, &selected_lab))
 		return 2;
 	snprintf(dflt_src, sizeof(dflt_src), "%s/%s/mybrd.c", o.c.root,
 		 lab->id);

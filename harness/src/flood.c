@@ -14,11 +14,10 @@
 /* What floods is read in the slice's last lines only. */
 #define FLOOD_WINDOW 20000
 
-#define MARKER "mybrd-check: "
 
 static bool is_marker(const char *l)
 {
-	return !strncmp(l, MARKER, strlen(MARKER));
+	return !strncmp(l, KLOG_MARKER, strlen(KLOG_MARKER));
 }
 
 /* The line with digit runs (and 0x... hex) as "#": its form. */
@@ -176,9 +175,9 @@ static bool loading_at_end(const struct kslice *s)
 	for (size_t i = s->end; i-- > s->first;) {
 		const char *l = s->log->lines[i];
 
-		if (!strcmp(l, MARKER "loaded"))
+		if (!strcmp(l, KLOG_MARKER "loaded"))
 			return false;
-		if (!strcmp(l, MARKER "loading"))
+		if (!strcmp(l, KLOG_MARKER "loading"))
 			return true;
 	}
 	return false;

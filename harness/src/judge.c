@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "judge.h"
+#include "debug_report.h"
 #include "diagnose.h"
 #include "lab.h"
 
@@ -347,6 +348,62 @@ static void same_hang(struct judge *j)
 	fail_in_one_line(j, "FAIL", detail);
 }
 
+/*
+ * The first test that met the bug key names (the judge's tests run in
+ * order, once per process), or NULL: then this one is, from now on.
+ */
+static const char *met_before(const char *key, const char *test)
+{
+	static struct { char *key; const char *test; } met[32];
+	static int n;
+
+	for (int i = 0; i < n; i++)
+		if (!strcmp(met[i].key, key))
+			return met[i].test;
+	if (n < 32) {
+		met[n].key = strdup(key);
+		met[n++].test = test;
+	}
+	return NULL;
+}
+
+/*
+ * A report of the debug kernel (DEBUG=1) fails any test, whatever its
+ * judge would check: the bug's kind, where in the driver, and its hint;
+ * a test that meets the same bug again refers to the first.
+ */
+static bool expect_no_debug_report(struct judge *j)
+{
+	struct debug_report d;
+	char *sentence, *key;
+	const char *first;
+	bool ok = false;
+
+	if (!find_debug_report(&j->result->dmesg, j->module, &d))
+		return true;
+	sentence = debug_report_sentence(&d);
+	key = debug_report_key(&d);
+	first = met_before(key, j->test->name);
+	if (first) {
+		char detail[600];
+
+		snprintf(j->why, sizeof(j->why), "%.200s (as in %s)",
+			 sentence, first);
+		snprintf(detail, sizeof(detail), "%.400s: the same as in %s, above",
+			 sentence, first);
+		fail_in_one_line(j, "FAIL", detail);
+	} else {
+		judge_hint(j, d.hint);
+		ok = expect_that(j, false, "no report from the debug kernel (KASAN, lockdep, might_sleep, debug objects, pages held after exit)",
+				 "%s", sentence);
+		judge_hint(j, NULL);
+	}
+	free(sentence);
+	free(key);
+	debug_report_free(&d);
+	return ok;
+}
+
 void judge_run(struct judge *j)
 {
 	if (j->result->blocked_by) {
@@ -359,7 +416,7 @@ void judge_run(struct judge *j)
 	}
 	parse_facts(j);
 	/* A crash or hang is the lesson, whatever the judge would check. */
-	if (expect_ended(j)) {
+	if (expect_ended(j) && expect_no_debug_report(j)) {
 		if (j->test->judge)
 			j->test->judge(j);
 		else

@@ -59,6 +59,7 @@ struct judge {
 	const struct test_result *result;
 	const char *kernel;	/* release under test: "6.1.0-56-amd64" */
 	const char *headers;	/* its headers, KDIR (req_flags.h reads them) */
+	const char *module;	/* the mybrd.ko under test (names its frames) */
 	bool failed;
 	const char *hint;	/* overrides the test's hint while set */
 	/*

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MARKER_PREFIX	"mybrd-check: "
 
 static bool starts_with(const char *s, const char *prefix)
 {
@@ -260,9 +259,9 @@ static bool marker_is(const char *line, const char *verb, int index,
 	char *after;
 	long v;
 
-	if (!starts_with(p, MARKER_PREFIX))
+	if (!starts_with(p, KLOG_MARKER))
 		return false;
-	p += strlen(MARKER_PREFIX);
+	p += strlen(KLOG_MARKER);
 	if (!starts_with(p, verb) || p[strlen(verb)] != ' ')
 		return false;
 	p += strlen(verb) + 1;

@@ -40,6 +40,9 @@ struct klog {
 	size_t cap;
 };
 
+/* What the guest's markers start with (harness/guest/facts.sh's mark). */
+#define KLOG_MARKER "mybrd-check: "
+
 /* A range of lines [first, end) of a log. */
 struct kslice {
 	const struct klog *log;

@@ -50,7 +50,11 @@ static int stage(const struct module_build *mb)
 	snprintf(to, sizeof(to), "%s/Kbuild", mb->dir);
 	err = copy_file(mb->kbuild, to);
 	snprintf(to, sizeof(to), "%s/mybrd_compat.h", mb->dir);
-	return err ? err : copy_file(mb->compat, to);
+	err = err ? err : copy_file(mb->compat, to);
+	if (err || !mb->debug_header)
+		return err;
+	snprintf(to, sizeof(to), "%s/mybrd_debug.h", mb->dir);
+	return copy_file(mb->debug_header, to);
 }
 
 /* Compiler diagnostics name the scratch copy; the student knows mybrd.c. */
@@ -100,16 +104,18 @@ static void print_tail(const char *log, int lines)
 static void exec_make(const struct module_build *mb, const char *mdir)
 {
 	char wrapper[PATH_MAX + 8];
+	const char *debug = mb->debug_header ? "MYBRD_DEBUG=y" : "MYBRD_DEBUG=";
 
 	if (mb->probe_cache && !access(mb->probe_cache, X_OK)) {
 		snprintf(wrapper, sizeof(wrapper), "CCACHE=%s",
 			 mb->probe_cache);
 		setenv("PROBE_CACHE_DIR", mb->probe_cache_dir, 1);
 		execlp("make", "make", "-C", mb->kdir, mdir,
-		       "DEBIAN_KERNEL_USE_CCACHE=1", wrapper, "modules",
-		       (char *)NULL);
+		       "DEBIAN_KERNEL_USE_CCACHE=1", wrapper, debug,
+		       "modules", (char *)NULL);
 	}
-	execlp("make", "make", "-C", mb->kdir, mdir, "modules", (char *)NULL);
+	execlp("make", "make", "-C", mb->kdir, mdir, debug, "modules",
+	       (char *)NULL);
 }
 
 int module_build_start(const struct module_build *mb, struct build_job *job)

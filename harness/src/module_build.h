@@ -14,6 +14,8 @@ struct module_build {
 	const char *source;	/* the student's mybrd.c */
 	const char *kbuild;	/* the lab's Kbuild */
 	const char *compat;	/* harness/kernel/mybrd_compat.h */
+	/* harness/kernel/mybrd_debug.h for DEBUG=1 (MYBRD_DEBUG=y), or NULL */
+	const char *debug_header;
 	const char *kdir;	/* /usr/src/linux-headers-<kver> */
 	const char *dir;	/* scratch directory */
 	const char *probe_cache;	/* harness/kernel/probe-cache, or NULL */

@@ -30,6 +30,7 @@ static void run_current_test(void)
 			.result = &current->run->results[i],
 			.kernel = current->kernel,
 			.headers = current->headers,
+			.module = current->module,
 		};
 
 		if (strcmp(name, j.test->name))

@@ -18,6 +18,7 @@ struct report {
 	const struct suite_run *run;
 	const char *kernel;	/* the release, for the judges */
 	const char *headers;	/* its headers (KDIR), for the judges */
+	const char *module;	/* the mybrd.ko under test, for the judges */
 	const char *label;	/* "solution", a student's name, or NULL */
 	FILE *results;		/* or NULL */
 };

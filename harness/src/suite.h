@@ -31,6 +31,7 @@ struct suite_config {
 	int cpus;
 	const char *const *qemu_args; /* QEMU's extra ones, or NULL */
 	int gdb_port;		/* >0: QEMU waits for gdb there; no limits */
+	bool debug;		/* DEBUG=1: the debug kernel (check.debug=1) */
 };
 
 struct suite_run {

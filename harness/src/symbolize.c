@@ -64,42 +64,68 @@ static const char *base_name(const char *path)
 }
 
 /*
- * addr2line -f -i: pairs of lines, function then file:line, innermost
- * first. Composes "file:line in f0(), inlined into f1()".
+ * addr2line -f -i: pairs of lines, function then file:line in it,
+ * innermost first. Composes "file:line in f0(), inlined into f1()"; where
+ * the innermost is a kernel header's inline function (kcalloc()), the
+ * place is the driver's line that called it: "mybrd.c:631 in f2() (via
+ * kcalloc()), inlined into f3()".
  */
+#define MAX_INLINED 16
 static char *describe(FILE *p)
 {
-	char func[256], where[4096], *out = NULL;
+	char func[MAX_INLINED][256], where[MAX_INLINED][512], *out = NULL;
 	size_t len = 0;
-	FILE *s = open_memstream(&out, &len);
-	int n = 0;
+	int n = 0, lead = 0;
+	FILE *s;
 
-	while (fgets(func, sizeof(func), p) && fgets(where, sizeof(where), p)) {
-		func[strcspn(func, "\n")] = '\0';
-		where[strcspn(where, "\n ")] = '\0';
-		if (!strcmp(func, "??"))
+	while (n < MAX_INLINED && fgets(func[n], sizeof(func[n]), p) &&
+	       fgets(where[n], sizeof(where[n]), p)) {
+		func[n][strcspn(func[n], "\n")] = '\0';
+		where[n][strcspn(where[n], "\n ")] = '\0';
+		if (!strcmp(func[n], "??"))
 			break;
-		if (!n)
-			fprintf(s, "%s in %s()", base_name(where), func);
-		else
-			fprintf(s, ", inlined into %s()", func);
 		n++;
 	}
-	fclose(s);
-	if (!n) {
-		free(out);
+	if (!n)
 		return NULL;
-	}
+	while (lead < n && strncmp(base_name(where[lead]), "mybrd.c:", 8))
+		lead++;
+	if (lead == n)
+		lead = 0;
+	s = open_memstream(&out, &len);
+	fprintf(s, "%s in %s()", base_name(where[lead]), func[lead]);
+	if (lead)
+		fprintf(s, " (via %s())", func[lead - 1]);
+	for (int i = lead + 1; i < n; i++)
+		fprintf(s, ", inlined into %s()", func[i]);
+	fclose(s);
+	return out;
+}
+
+char *symbolize_in_section(const char *ko, const char *section,
+			   uint64_t offset)
+{
+	char quoted[4200], cmd[4600];
+	char *out;
+	FILE *p;
+
+	shell_quote(ko, quoted, sizeof(quoted));
+	snprintf(cmd, sizeof(cmd),
+		 "addr2line -e %s -j %s -f -i 0x%" PRIx64 " 2>/dev/null",
+		 quoted, section, offset);
+	p = popen(cmd, "r");
+	if (!p)
+		return NULL;
+	out = describe(p);
+	pclose(p);
 	return out;
 }
 
 char *symbolize_frame(const char *ko, const char *frame, bool is_return)
 {
-	char func[256], section[64], quoted[4200], cmd[4600];
+	char func[256], section[64];
 	unsigned long long off;
 	uint64_t value;
-	char *out;
-	FILE *p;
 
 	if (!strstr(frame, "[mybrd]") ||
 	    sscanf(frame, "%255[^+ ]+0x%llx", func, &off) != 2 ||
@@ -107,16 +133,31 @@ char *symbolize_frame(const char *ko, const char *frame, bool is_return)
 		return NULL;
 	if (is_return && off)
 		off--;
+	return symbolize_in_section(ko, section, value + off);
+}
+
+uint64_t section_size(const char *ko, const char *section)
+{
+	char quoted[4200], cmd[4300], line[512];
+	unsigned long long size = 0;
+	FILE *p;
+
 	shell_quote(ko, quoted, sizeof(quoted));
-	snprintf(cmd, sizeof(cmd),
-		 "addr2line -e %s -j %s -f -i 0x%" PRIx64 " 2>/dev/null",
-		 quoted, section, (uint64_t)(value + off));
+	snprintf(cmd, sizeof(cmd), "objdump -h %s 2>/dev/null", quoted);
 	p = popen(cmd, "r");
 	if (!p)
-		return NULL;
-	out = describe(p);
+		return 0;
+	/* "  0 .text         000001a2  0000000000000000 ..." */
+	while (fgets(line, sizeof(line), p)) {
+		char name[64];
+		unsigned long long s;
+
+		if (sscanf(line, " %*d %63s %llx", name, &s) == 2 &&
+		    !strcmp(name, section))
+			size = s;
+	}
 	pclose(p);
-	return out;
+	return size;
 }
 
 /* The frame text after "RIP: 0010:" (or NULL if line is no RIP line). */

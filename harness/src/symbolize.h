@@ -9,6 +9,7 @@
 #define MYBRD_SYMBOLIZE_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include "logread.h"
 
 /*
@@ -28,6 +29,16 @@ char *symbolize_frame(const char *ko, const char *frame, bool is_return);
  * when the report names no module code.
  */
 char *locate_problem(const struct kslice *s, const char *ko);
+
+/*
+ * The same for an offset inside one of ko's sections (".text"): a raw
+ * address of the module after rmmod, less where the section was loaded.
+ */
+char *symbolize_in_section(const char *ko, const char *section,
+			   uint64_t offset);
+
+/* The size of ko's section (".init.text"), 0 if it has none. */
+uint64_t section_size(const char *ko, const char *section);
 
 /* Does module ko define a function named name (its symbol table says)? */
 bool module_has_function(const char *ko, const char *name);

@@ -11,10 +11,12 @@
 set -uo pipefail
 
 usage() {
-	echo "usage: $0 [--kernel default|newest|SERIES]... [--accel tcg|kvm] [--jobs N] LAB..."
+	echo "usage: $0 [--kernel default|newest|SERIES]... [--accel tcg|kvm] [--jobs N] [--debug-proofs] LAB..."
 	echo "Each --kernel adds a kernel; every lab is proved on each, the"
 	echo "harness's own tests run on the first. --jobs: parallel VMs"
-	echo "(default: the number of cores)."
+	echo "(default: the number of cores). --debug-proofs: also the labs'"
+	echo "debug kernel of the default series (built once, about 6 min):"
+	echo "every solution passes in DEBUG mode, each debug mutant fails."
 }
 
 # shellcheck source=../tools/common.sh
@@ -22,7 +24,8 @@ usage() {
 KERNELS=()
 ACCEL=tcg
 JOBS=$(nproc)
-parse_options "--kernel=+KERNELS --accel=ACCEL --jobs=JOBS ARGS" "$@"
+DEBUG_PROOFS=
+parse_options "--kernel=+KERNELS --accel=ACCEL --jobs=JOBS --debug-proofs:DEBUG_PROOFS ARGS" "$@"
 LABS=("${ARGS[@]}")
 
 [ ${#KERNELS[@]} -gt 0 ] || KERNELS=(6.1)
@@ -95,22 +98,32 @@ BROKEN=(
 WEAKENED_LAB=lab01-register
 WEAKENED_TEST=registers_major
 
-# Broken drivers for the tests a skeleton passes (harness/tests/mutants/).
+# Broken drivers for the tests a skeleton passes (harness/tests/mutants/),
+# and ("# debug: yes") for the debug kernel's checks (--debug-proofs).
 MUTANTS=()
+DEBUG_MUTANTS=()
 mutant_field() { sed -n "s/^# $2: //p" "$1"; }
 mutant_name() { basename "$1" .sed; }
 mutant_src() { echo "$OUT/mutants/$(mutant_name "$1").c"; }
 for f in harness/tests/mutants/*.sed; do
 	for lab in "${LABS[@]}"; do
-		[ "$(mutant_field "$f" lab)" = "$lab" ] && MUTANTS+=("$f")
+		[ "$(mutant_field "$f" lab)" = "$lab" ] || continue
+		if [ "$(mutant_field "$f" debug)" = yes ]; then
+			DEBUG_MUTANTS+=("$f")
+		else
+			MUTANTS+=("$f")
+		fi
 	done
 done
+# The debug kernel's .env name (harness/tools/debug-kernel.sh writes it).
+DEBUG_ENV=debug-default
+DEBUG_BUILT=
 
 # Writes each mutant's source under $OUT/mutants.
 make_mutants() {
 	local f
 	mkdir -p "$OUT/mutants"
-	for f in "${MUTANTS[@]}"; do
+	for f in "${MUTANTS[@]}" "${DEBUG_MUTANTS[@]}"; do
 		sed -f "$f" "$(mutant_field "$f" from)" > "$(mutant_src "$f")"
 	done
 }
@@ -171,6 +184,26 @@ start_runs() {
 			pool "$kernel" "$lab" solution "solutions/$lab/mybrd.c"
 			pool "$kernel" "$lab" skeleton "$lab/mybrd.c"
 		done
+	done
+	wait
+	start_debug_runs
+}
+
+# DEBUG=1's proofs, after the others (the debug kernel is built first,
+# once, on every core): every solution, then each debug mutant.
+start_debug_runs() {
+	local entry lab
+	[ -n "$DEBUG_PROOFS" ] || return 0
+	echo "=== the debug kernel (DEBUG=1)"
+	harness/tools/debug-kernel.sh --kernel default || return 0
+	DEBUG_BUILT=1
+	for lab in "${LABS[@]}"; do
+		pool "$DEBUG_ENV" "$lab" solution "solutions/$lab/mybrd.c" --debug
+	done
+	for entry in "${DEBUG_MUTANTS[@]}"; do
+		pool "$DEBUG_ENV" "$(mutant_field "$entry" lab)" \
+			"mutant-$(mutant_name "$entry")" "$(mutant_src "$entry")" \
+			--only "$(mutant_field "$entry" fails)" --debug
 	done
 	wait
 }
@@ -317,27 +350,56 @@ judge_weakened() {
 	esac
 }
 
-# Each mutant: its tests fail on it, and its script changed its source.
+# judge_mutants KERNEL MUTANT...: each mutant's tests fail on it, and its
+# script changed its source.
 judge_mutants() {
-	local f lab name from res test
-	for f in "${MUTANTS[@]}"; do
+	local kernel=$1 f lab name from res test
+	shift
+	for f; do
 		lab=$(mutant_field "$f" lab) name=$(mutant_name "$f")
 		from=$(mutant_field "$f" from)
-		show_run "$OUT/$FIRST_KERNEL/$lab-mutant-$name"
+		show_run "$OUT/$kernel/$lab-mutant-$name"
 		if [[ $from == solutions/* ]] && cmp -s "$from" "$(mutant_src "$f")"; then
 			verdict fail "mutant $name changes nothing: its sed script no longer matches $from"
 			continue
 		fi
 		for test in $(mutant_field "$f" fails | tr ',' ' '); do
-			res=$(result_of "$OUT/$FIRST_KERNEL/$lab-mutant-$name.results" "$test")
+			res=$(result_of "$OUT/$kernel/$lab-mutant-$name.results" "$test")
 			if [ "$res" = FAIL ]; then
 				verdict ok "$lab/$test fails on mutant $name ($(mutant_field "$f" why))"
 			else
 				verdict fail "$lab/$test does not fail on mutant $name (${res:-not run}): it cannot catch $(mutant_field "$f" why)"
 			fi
 		done
-		judge_mutant_says "$f" "$OUT/$FIRST_KERNEL/$lab-mutant-$name"
+		judge_mutant_says "$f" "$OUT/$kernel/$lab-mutant-$name"
 	done
+}
+
+# DEBUG=1: every solution passes every test on the debug kernel (no
+# report of any kind), and each debug mutant fails as its header says.
+judge_debug() {
+	local lab run rc n
+	[ -n "$DEBUG_PROOFS" ] || return 0
+	echo "=== DEBUG=1: the debug kernel's proofs"
+	if [ -z "$DEBUG_BUILT" ]; then
+		verdict fail "the debug kernel did not build (see .cache/debug/*/build.log)"
+		return
+	fi
+	parse_kernel_env ".cache/kernel-$DEBUG_ENV.env" D_ || true
+	for lab in "${LABS[@]}"; do
+		run=$OUT/$DEBUG_ENV/$lab-solution
+		show_run "$run"
+		rc=$(cat "$run.rc")
+		n=$(grep -c $'\tPASS\t' "$run.results" 2>/dev/null)
+		if [ "$rc" -eq 0 ]; then
+			verdict ok "$lab: the solution passes its $n tests on the debug kernel, with no report ($(run_seconds "$run") s)"
+		else
+			verdict fail "$lab: the solution fails on the debug kernel (checker exited $rc)"
+		fi
+		table+=("$(printf '%-22s %-10s %-13s %5s %9s %10s %5.1f %5s' "$lab" "$HOST" \
+			"${D_KERNEL_SERIES:-?} debug" "$n" "$n" "-" "$(run_seconds "$run")" "-")")
+	done
+	judge_mutants "$DEBUG_ENV" "${DEBUG_MUTANTS[@]}"
 }
 
 # A mutant's "# says:": its lesson must contain that text. The check's
@@ -492,7 +554,7 @@ interrupted
 console_input
 judge_weakened
 echo "=== mutants: broken drivers for the tests the skeletons pass"
-judge_mutants
+judge_mutants "$FIRST_KERNEL" "${MUTANTS[@]}"
 
 for kernel in "${KERNELS[@]}"; do
 	for lab in "${LABS[@]}"; do
@@ -500,6 +562,8 @@ for kernel in "${KERNELS[@]}"; do
 		prove_lab "$kernel" "$lab"
 	done
 done
+
+judge_debug
 
 echo
 echo "=== summary ($ACCEL, $JOBS parallel VMs)"

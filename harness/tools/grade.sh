@@ -14,6 +14,7 @@ usage() {
 	cat <<'EOF'
 usage: harness/tools/grade.sh --submissions DIR [--labs "1 2 ..."] [--out DIR]
                               [--jobs N] [--kernel default|newest|SERIES] [--accel tcg|kvm]
+                              [--debug]
 
 Checks every student's mybrd.c with this repository's checkers (the same
 as `make check-labN`) and writes:
@@ -37,6 +38,8 @@ as `make check-labN`) and writes:
   --jobs N           checks run in parallel (default: number of cores)
   --kernel S         kernel series (default: 6.1)
   --accel A          QEMU accelerator (default: tcg)
+  --debug            grade on the labs' debug kernel (make grade DEBUG=1):
+                     KASAN, kmemleak, lockdep, init's error paths
   --help             print this text
 
 Exit status: 0 when every check ran (whatever the students' scores), 1 when
@@ -53,10 +56,11 @@ OUT=build/grades
 JOBS=
 KERNEL=default
 ACCEL=tcg
+DEBUG=
 
 parse_args() {
 	parse_options "--submissions=SUBMISSIONS --labs=LAB_ARGS --out=OUT \
-		--jobs=JOBS --kernel=KERNEL --accel=ACCEL" "$@"
+		--jobs=JOBS --kernel=KERNEL --accel=ACCEL --debug:DEBUG" "$@"
 	[[ -n $SUBMISSIONS ]] || die "no submissions given: make grade SUBMISSIONS=DIR (see --help)."
 	[[ -d $SUBMISSIONS ]] || die "$SUBMISSIONS is not a directory."
 	SUBMISSIONS=$(cd "$SUBMISSIONS" && pwd)
@@ -157,7 +161,7 @@ find_source() {
 
 # Tests of a lab, in order (name per line).
 lab_tests() {
-	"$ROOT/build/$1/check" --list | cut -f1
+	"$ROOT/build/$1/check" --list ${DEBUG:+--debug} | cut -f1
 }
 
 # check STUDENT LAB: runs the checker; leaves its files in OUT/work/S/LAB.
@@ -176,7 +180,7 @@ check_one() {
 	echo "$src" >"$dir/source"
 	start=$(now)
 	"$ROOT/build/$lab/check" --root "$ROOT" --kernel-env "$KENV" \
-		--accel "$ACCEL" --src "$dir/mybrd.c" --build-dir "$dir/build" \
+		--accel "$ACCEL" ${DEBUG:+--debug} --src "$dir/mybrd.c" --build-dir "$dir/build" \
 		--results "$dir/results" --label "$student" \
 		</dev/null >"$dir/check.log" 2>&1 &
 	pid=$!
@@ -356,7 +360,7 @@ build_checkers() {
 main() {
 	parse_args "$@"
 	cd "$ROOT" || exit 2
-	KENV=$ROOT/.cache/kernel-$KERNEL.env
+	KENV=$ROOT/.cache/kernel-${DEBUG:+debug-}$KERNEL.env
 	read_kernel_env "$KENV"
 	resolve_labs
 	mkdir -p "$OUT" || die "cannot create $OUT."
