@@ -218,9 +218,13 @@ static void judge_lazy(struct judge *j)
  * Free memory is MemFree plus the pages on the per-CPU free lists (6.12
  * keeps up to ~10 MiB there, out of MemFree). Measured: 0.2-0.4 MiB of
  * difference around a load and unload that frees everything; a driver
- * that leaks its store loses 32 MiB. 4 MiB is far from both.
+ * that leaks its store loses 32 MiB. 4 MiB is far from both. Writing the
+ * 32 MiB once made free memory drop by only 30000 KiB on 6.12 (the kernel
+ * freed 2.7 MiB of its own meanwhile): 28 MiB is the bound, far from a
+ * driver that stores nothing (0).
  */
 #define LEAK_TOLERANCE_KB 4096
+#define STORE_SEEN_KB (28 * 1024)
 
 static void judge_memory(struct judge *j)
 {
@@ -233,7 +237,7 @@ static void judge_memory(struct judge *j)
 	judge_hint(j, "TODO 1: count each page you store in dev->nr_pages");
 	expect_number(j, "nr_pages", 8192, "nr_pages is 8192 after 32 MiB");
 	judge_hint(j, NULL);
-	expect_that(j, measured && used >= 30 * 1024,
+	expect_that(j, measured && used >= STORE_SEEN_KB,
 		    "free memory drops by about 32 MiB while the disk holds "
 		    "32 MiB of data",
 		    "it dropped by %ld KiB", used);

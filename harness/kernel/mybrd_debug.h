@@ -9,9 +9,11 @@
  *   own would (NULL, an error code or an ERR_PTR) and dmesg says which.
  *   Only this module's calls fail, and only during its init: the kernel's
  *   fault injection cannot be limited to one module on x86_64.
- * - Pages: kmemleak does not see the page allocator, so every page the
+ * - Memory: every page and every kmalloc()ed or vmalloc()ed object the
  *   driver allocates is noted with the function that asked for it, and
- *   one still held after the module's exit is reported in dmesg.
+ *   what is still held after the module's exit is reported in dmesg.
+ *   (kmemleak does not see the page allocator, and can miss an object a
+ *   stale pointer still reaches: on 6.12, a freed queue's.)
  *
  * Each wrapped name is a function the driver calls, or the function a
  * kernel macro expands to (register_blkdev() is __register_blkdev(); from
@@ -43,9 +45,11 @@ MODULE_PARM_DESC(fault_steps, "checker (DEBUG=1): fallible calls init made");
 
 /*
  * The pages the driver holds: pfn -> the index of the function that
- * allocated it in mybrd_debug_callers (an xarray value entry).
+ * allocated it in mybrd_debug_callers (an xarray value entry); the
+ * objects: address / 8 -> the same.
  */
 static DEFINE_XARRAY(mybrd_debug_pages);
+static DEFINE_XARRAY(mybrd_debug_objects);
 static const char *mybrd_debug_callers[64];
 static void (*mybrd_debug_real_exit)(void);
 
@@ -78,6 +82,28 @@ static void mybrd_debug_exit(void)
 			pr_err("mybrd-leak: %lu page(s) allocated in %s() still held after the module's exit\n",
 			       held[i], mybrd_debug_callers[i] ?: "?");
 	xa_destroy(&mybrd_debug_pages);
+	memset(held, 0, sizeof(held));
+	xa_for_each(&mybrd_debug_objects, pfn, entry)
+		held[xa_to_value(entry) & 0xff]++;
+	for (i = 0; i < ARRAY_SIZE(held); i++)
+		if (held[i])
+			pr_err("mybrd-leak: %lu object(s) allocated in %s() still held after the module's exit\n",
+			       held[i], mybrd_debug_callers[i] ?: "?");
+	xa_destroy(&mybrd_debug_objects);
+}
+
+static inline void *mybrd_debug_got_object(void *obj, const char *func)
+{
+	if (!IS_ERR_OR_NULL(obj))
+		xa_store(&mybrd_debug_objects, (unsigned long)obj >> 3,
+			 xa_mk_value(mybrd_debug_caller(func)), GFP_ATOMIC);
+	return obj;
+}
+
+static inline void mybrd_debug_put_object(const void *obj)
+{
+	if (!IS_ERR_OR_NULL(obj))
+		xa_erase(&mybrd_debug_objects, (unsigned long)obj >> 3);
 }
 
 /* In init, once: the exit runs mybrd_debug_exit after the driver's own. */
@@ -144,20 +170,19 @@ static inline bool mybrd_fault(const char *call, const char *caller)
 /* Memory. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
 #define kmalloc_noprof(...) \
-	MYBRD_FAULT("kmalloc()", NULL, kmalloc_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc()", NULL, kmalloc_noprof(__VA_ARGS__)), __func__)
 #define kzalloc_noprof(...) \
-	MYBRD_FAULT("kzalloc()", NULL, kzalloc_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kzalloc()", NULL, kzalloc_noprof(__VA_ARGS__)), __func__)
 #define kmalloc_array_noprof(...) \
-	MYBRD_FAULT("kmalloc_array()", NULL, kmalloc_array_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc_array()", NULL, kmalloc_array_noprof(__VA_ARGS__)), __func__)
 #define kmalloc_array_node_noprof(...) \
-	MYBRD_FAULT("kmalloc_array_node()", NULL, \
-		    kmalloc_array_node_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc_array_node()", NULL, kmalloc_array_node_noprof(__VA_ARGS__)), __func__)
 #define kmalloc_node_noprof(...) \
-	MYBRD_FAULT("kmalloc_node()", NULL, kmalloc_node_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc_node()", NULL, kmalloc_node_noprof(__VA_ARGS__)), __func__)
 #define vmalloc_noprof(...) \
-	MYBRD_FAULT("vmalloc()", NULL, vmalloc_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("vmalloc()", NULL, vmalloc_noprof(__VA_ARGS__)), __func__)
 #define vzalloc_noprof(...) \
-	MYBRD_FAULT("vzalloc()", NULL, vzalloc_noprof(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("vzalloc()", NULL, vzalloc_noprof(__VA_ARGS__)), __func__)
 #define alloc_pages_noprof(gfp, order) \
 	mybrd_debug_got(MYBRD_FAULT("alloc_pages()", NULL, \
 				    alloc_pages_noprof(gfp, order)), order, __func__)
@@ -166,19 +191,19 @@ static inline bool mybrd_fault(const char *call, const char *caller)
 					 get_free_pages_noprof(gfp, order)), \
 			     order, __func__)
 #else
-#define kmalloc(...) MYBRD_FAULT("kmalloc()", NULL, kmalloc(__VA_ARGS__))
-#define kzalloc(...) MYBRD_FAULT("kzalloc()", NULL, kzalloc(__VA_ARGS__))
-#define kcalloc(...) MYBRD_FAULT("kcalloc()", NULL, kcalloc(__VA_ARGS__))
+#define kmalloc(...) mybrd_debug_got_object(MYBRD_FAULT("kmalloc()", NULL, kmalloc(__VA_ARGS__)), __func__)
+#define kzalloc(...) mybrd_debug_got_object(MYBRD_FAULT("kzalloc()", NULL, kzalloc(__VA_ARGS__)), __func__)
+#define kcalloc(...) mybrd_debug_got_object(MYBRD_FAULT("kcalloc()", NULL, kcalloc(__VA_ARGS__)), __func__)
 #define kmalloc_array(...) \
-	MYBRD_FAULT("kmalloc_array()", NULL, kmalloc_array(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc_array()", NULL, kmalloc_array(__VA_ARGS__)), __func__)
 #define kmalloc_node(...) \
-	MYBRD_FAULT("kmalloc_node()", NULL, kmalloc_node(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kmalloc_node()", NULL, kmalloc_node(__VA_ARGS__)), __func__)
 #define kzalloc_node(...) \
-	MYBRD_FAULT("kzalloc_node()", NULL, kzalloc_node(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kzalloc_node()", NULL, kzalloc_node(__VA_ARGS__)), __func__)
 #define kcalloc_node(...) \
-	MYBRD_FAULT("kcalloc_node()", NULL, kcalloc_node(__VA_ARGS__))
-#define vmalloc(...) MYBRD_FAULT("vmalloc()", NULL, vmalloc(__VA_ARGS__))
-#define vzalloc(...) MYBRD_FAULT("vzalloc()", NULL, vzalloc(__VA_ARGS__))
+	mybrd_debug_got_object(MYBRD_FAULT("kcalloc_node()", NULL, kcalloc_node(__VA_ARGS__)), __func__)
+#define vmalloc(...) mybrd_debug_got_object(MYBRD_FAULT("vmalloc()", NULL, vmalloc(__VA_ARGS__)), __func__)
+#define vzalloc(...) mybrd_debug_got_object(MYBRD_FAULT("vzalloc()", NULL, vzalloc(__VA_ARGS__)), __func__)
 #define alloc_pages(gfp, order) \
 	mybrd_debug_got(MYBRD_FAULT("alloc_pages()", NULL, \
 				    alloc_pages(gfp, order)), order, __func__)
@@ -211,6 +236,17 @@ static inline bool mybrd_fault(const char *call, const char *caller)
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #endif
+
+/* Objects given back. */
+#define kfree(obj) \
+	({ const void *__mybrd_o = (obj); \
+	   mybrd_debug_put_object(__mybrd_o); kfree(__mybrd_o); })
+#define kvfree(obj) \
+	({ const void *__mybrd_o = (obj); \
+	   mybrd_debug_put_object(__mybrd_o); kvfree(__mybrd_o); })
+#define vfree(obj) \
+	({ const void *__mybrd_o = (obj); \
+	   mybrd_debug_put_object(__mybrd_o); vfree(__mybrd_o); })
 
 /* Pages given back (free_page() and __free_page() expand to these). */
 #define __free_pages(pg, order) \

@@ -154,6 +154,10 @@ bool find_debug_report(const struct kslice *s, const char *ko,
 		r->hint = k->hint;
 		r->line = i;
 		if (strstr(l, "mybrd-leak: ")) {
+			if (strstr(l, " object(s) ")) {
+				r->kind = "memory (kmalloc, vmalloc) still allocated after rmmod";
+				r->hint = "exit must free what init and the I/O path allocated: kfree() what kmalloc() and kcalloc() gave, vfree() what vmalloc() gave";
+			}
 			r->where = leak_where(l);
 			return true;
 		}

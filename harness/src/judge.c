@@ -415,8 +415,12 @@ void judge_run(struct judge *j)
 		return;
 	}
 	parse_facts(j);
-	/* A crash or hang is the lesson, whatever the judge would check. */
-	if (expect_ended(j) && expect_no_debug_report(j)) {
+	/*
+	 * A crash or hang is the lesson, whatever the judge would check; a
+	 * debug kernel's report comes first: a crash after it (a sleep in
+	 * atomic context can oops later) is its consequence.
+	 */
+	if (expect_no_debug_report(j) && expect_ended(j)) {
 		if (j->test->judge)
 			j->test->judge(j);
 		else

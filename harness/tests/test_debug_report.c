@@ -91,6 +91,13 @@ static void page_leak_names_allocator(void)
 		"mybrd_debug.h found pages still allocated after rmmod in mybrd_insert_page()");
 }
 
+static void object_leak_names_allocator(void)
+{
+	expect_sentence(
+		"mybrd-leak: 1 object(s) allocated in mybrd_alloc_queues() still held after the module's exit\n",
+		"mybrd_debug.h found memory (kmalloc, vmalloc) still allocated after rmmod in mybrd_alloc_queues()");
+}
+
 static void lockdep_order(void)
 {
 	expect_sentence(
@@ -121,6 +128,7 @@ int main(void)
 		{ "kasan_names_both_places", kasan_names_both_places },
 		{ "might_sleep_skips_held_locks", might_sleep_skips_held_locks },
 		{ "page_leak_names_allocator", page_leak_names_allocator },
+		{ "object_leak_names_allocator", object_leak_names_allocator },
 		{ "lockdep_order", lockdep_order },
 		{ "nothing_else", nothing_else },
 	};
