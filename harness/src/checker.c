@@ -276,7 +276,6 @@ static int find_tests_sh(const struct options *o, const struct lab *lab,
 	return rc;
 }
 
-/* The console, or the command line that would run: no tests. */
 /* Printed once, before the summary: the driver printed a lot, slowly. */
 static void print_flood_note(const struct suite_run *run, const char *ko)
 {
@@ -287,6 +286,7 @@ static void print_flood_note(const struct suite_run *run, const char *ko)
 	free(note);
 }
 
+/* The console, or the command line that would run: no tests. */
 static int run_without_tests(const struct options *o, const struct lab *lab,
 			     struct suite_config *cfg, struct module_build *mb,
 			     struct build_job *building, struct report *r)
