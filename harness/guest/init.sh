@@ -4,9 +4,10 @@
 # written to /dev/kmsg (so the host can cut dmesg per test) and to ttyS1 (the
 # protocol channel, free of kernel messages), then powers off. A test is the
 # shell function of its name in /check/tests.sh (the lab's tests.sh), run in
-# a subshell in /tmp with the helpers of /check/lib.sh loaded. The kernel
-# command line says where to start (check.first=N, after a crash) and whether
-# to open a shell instead (check.mode=console).
+# a subshell in /tmp with the helpers of /check/lib.sh loaded. Which tests
+# and where to start (after a crash) come with the module (fetch_module);
+# the kernel command line says whether to open a shell instead
+# (check.mode=console).
 /bin/busybox --install -s /bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
@@ -88,10 +89,10 @@ start_stall_watcher() {
 # (console loglevel 4): a crash's report still reaches it as it happens
 # (an oops or panic raises the loglevel), and so do the test markers
 # (written at level 3). Without the port every message stays on the
-# console. Run in the background while the module is fed (loading the
-# virtio modules takes a while): a reader starts from the oldest message,
-# so none is missed; once it runs, /check/kmsg-reader exists and "@@KMSG"
-# tells the host.
+# console. Run in the background beside the stall watcher's start (loading
+# the virtio modules takes a while): a reader starts from the oldest
+# message, so none is missed; once it runs, /check/kmsg-reader exists and
+# "@@KMSG" tells the host.
 start_kmsg_reader() {
 	load_kmod virtio_pci 2>/dev/null && load_kmod virtio_console 2>/dev/null ||
 		return 0
@@ -136,15 +137,34 @@ PROFILE
 	power_off
 }
 
-# The host boots the VM while it builds the module, and sends it on ttyS2
-# (its length on a line, then its bytes) once built.
+# The host boots the VM while it builds the module, and sends on ttyS2,
+# once built: a line "@@MODULE <module's length> <first test> <seed>
+# <index's lines> <module's md5>", the index (/check/index), the module's
+# bytes. Here the host may save the VM (snapshot.c) and later resume it
+# instead of booting: everything a check has of its own comes after this
+# point. The seed makes the random numbers of each resumed VM its own. A
+# resumed VM loses the first byte sent to it (QEMU 7.2's 16550, measured):
+# the host sends a newline first, the header is the line that starts so,
+# and a module that does not arrive whole ends the VM with @@FEED-BROKEN.
 fetch_module() {
 	exec 8</dev/ttyS2
 	stty raw -echo <&8
 	echo "@@WANT-MODULE" >&9
-	read -r len <&8
+	while read -r tag len first seed lines sum <&8; do
+		[ "$tag" = "@@MODULE" ] && break
+	done
+	echo "$seed" > /dev/urandom
+	: > /check/index
+	while [ "$lines" -gt 0 ] && read -r line <&8; do
+		echo "$line" >> /check/index
+		lines=$((lines - 1))
+	done
 	head -c "$len" <&8 > /check/mybrd.ko
 	exec 8<&-
+	got=$(md5sum < /check/mybrd.ko)
+	[ "${got%% *}" = "$sum" ] && return 0
+	echo "@@FEED-BROKEN got ${got%% *} of $(wc -c < /check/mybrd.ko) bytes, not $sum of $len" >&9
+	power_off
 }
 
 # run_test NAME [ARG...]: the test's function (in a subshell of the shell
@@ -164,10 +184,10 @@ run_tests() {
 	kmsg_starter=$!
 	start_stall_watcher
 	echo "@@READY" >&9
-	[ -e /check/mybrd.ko ] || fetch_module
-	# The reader must run before a test prints: until then the console
-	# gets every message, at its slow pace.
+	# The reader must run before a test prints (until then the console
+	# gets every message, at its slow pace), and before a saved VM is.
 	wait "$kmsg_starter"
+	[ -e /check/mybrd.ko ] || fetch_module
 	# shellcheck source=/dev/null
 	. /check/tests.sh
 	while read -r idx name args; do

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -59,16 +60,25 @@ void boot_paths(const struct suite_config *cfg, int n, int first,
 		 n);
 	snprintf(b->initrd, sizeof(b->initrd), "%s/initramfs.cpio",
 		 cfg->workdir);
-	snprintf(b->append, sizeof(b->append), "%s%s check.first=%d check.stall=%d",
-		 BASE_APPEND, cfg->debug ? DEBUG_APPEND : "", first,
+	/* Where to start comes with the module: a saved VM serves any. */
+	snprintf(b->append, sizeof(b->append), "%s%s check.stall=%d",
+		 BASE_APPEND, cfg->debug ? DEBUG_APPEND : "",
 		 stall_seconds(cfg));
 	snprintf(b->feed, sizeof(b->feed), "/tmp/mybrd-feed-%d-%d.sock",
 		 (int)getpid(), n);
+	snprintf(b->qmp, sizeof(b->qmp), "/tmp/mybrd-qmp-%d-%d.sock",
+		 (int)getpid(), n);
+	snprintf(b->qemu_log, sizeof(b->qemu_log), "%s/qemu-%d.log",
+		 cfg->workdir, n);
+	b->first = first;
+	b->snap = NULL;
+	b->resume = false;
 }
 
 void boot_console_paths(const struct suite_config *cfg, struct boot *b)
 {
 	boot_paths(cfg, 0, 0, b);
+	b->index = NULL;
 	b->kmsg[0] = '\0';
 	snprintf(b->append, sizeof(b->append), "%s%s check.mode=console check.stall=%d",
 		 BASE_APPEND, cfg->debug ? DEBUG_APPEND : "",
@@ -86,12 +96,20 @@ struct vm_config vm_config_for(const struct suite_config *cfg,
 		.console_log = b->console,
 		.kmsg_log = b->kmsg[0] ? b->kmsg : NULL,
 		.proto_log = b->proto,
-		.feed_socket = guest_module_built(cfg) ? NULL : b->feed,
+		/* The tests' image has no module: it comes on ttyS2. */
+		.feed_socket = b->index ? b->feed : NULL,
 		.memory_mb = cfg->memory_mb,
 		.cpus = cfg->cpus,
 		.extra_args = cfg->qemu_args,
 		.gdb_port = cfg->gdb_port,
 	};
+
+	if (b->snap && b->resume) {
+		vc.incoming = b->snap->state;
+		vc.qemu_log = b->qemu_log;
+	}
+	if (b->snap && !b->snap->unusable)
+		vc.qmp_socket = b->qmp;
 	return vc;
 }
 
@@ -114,28 +132,82 @@ static void note_progress(const struct proto *p, struct watch *w,
 	}
 }
 
+/*
+ * booting_since: when the boot's limit started (a resumed VM's when it got
+ * the module: until then it is only waiting for the build).
+ */
 static bool overdue(const struct suite_config *cfg, const struct proto *p,
-		    double t, double since)
+		    double t, double since, double booting_since)
 {
 	/* gdb may hold the VM stopped for as long as it likes. */
 	if (cfg->gdb_port > 0)
 		return false;
 	if (!p->ready)
-		return t > cfg->boot_limit_s;
+		return booting_since >= 0 && t - booting_since > cfg->boot_limit_s;
 	if (p->done)
 		return t - since > POWEROFF_LIMIT_S;
 	return t - since > cfg->test_limit_s;
 }
 
+static int count_lines(const char *text, size_t len)
+{
+	int n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += text[i] == '\n';
+	return n;
+}
+
 /*
- * Sends the module over the feed socket: its length, a newline, its bytes.
- * The connection must stay open until the VM ends: QEMU drops what the guest
+ * A seed for the guest's random numbers: a resumed VM's generator would
+ * otherwise give every check the same bytes until it next reseeds.
+ */
+static unsigned long long fresh_seed(void)
+{
+	unsigned long long seed = 0;
+	FILE *f = fopen("/dev/urandom", "rb");
+
+	if (!f || fread(&seed, sizeof(seed), 1, f) != 1)
+		seed = (unsigned long long)(now_s() * 1e9) ^ (unsigned)getpid();
+	if (f)
+		fclose(f);
+	return seed;
+}
+
+/* The module's md5, as the guest's md5sum prints it: "" if unknown. */
+static void md5_of(const char *path, char *sum, size_t size)
+{
+	char *cmd;
+	FILE *p;
+
+	sum[0] = '\0';
+	if (asprintf(&cmd, "md5sum < '%s'", path) < 0)
+		return;
+	p = popen(cmd, "r");
+	if (p && size > 32 && fscanf(p, "%32s", sum) != 1)
+		sum[0] = '\0';
+	if (p)
+		pclose(p);
+	free(cmd);
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+	return write(fd, data, len) == (ssize_t)len;
+}
+
+/*
+ * Sends what the guest needs to run this boot's tests over the feed
+ * socket: a newline, "@@MODULE <module's length> <first test> <seed>
+ * <index's lines> <md5>", the index, the module's bytes (fetch_module in
+ * init.sh says why so). The
+ * connection must stay open until the VM ends: QEMU drops what the guest
  * has not read yet when its peer hangs up. Returns the socket or -errno.
  */
-static int send_module(const struct suite_config *cfg, const char *socket_path)
+static int send_module(const struct suite_config *cfg, const struct boot *b)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
-	char path[4200], header[32];
+	char path[4200], header[160], sum[33];
 	size_t len = 0;
 	char *data;
 	int fd, err = 0;
@@ -145,12 +217,16 @@ static int send_module(const struct suite_config *cfg, const char *socket_path)
 	data = read_text_file(path, &len);
 	if (!data)
 		return -errno;
-	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", socket_path);
-	snprintf(header, sizeof(header), "%zu\n", len);
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", b->feed);
+	md5_of(path, sum, sizeof(sum));
+	snprintf(header, sizeof(header), "\n@@MODULE %zu %d %016llx %d %s\n",
+		 len, b->first, fresh_seed(), count_lines(b->index, b->index_len),
+		 sum);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
-	    write(fd, header, strlen(header)) != (ssize_t)strlen(header) ||
-	    write(fd, data, len) != (ssize_t)len)
+	    !write_all(fd, header, strlen(header)) ||
+	    !write_all(fd, b->index, b->index_len) ||
+	    !write_all(fd, data, len))
 		err = -errno;
 	free(data);
 	if (err && fd >= 0)
@@ -169,16 +245,16 @@ static int feed_module(const struct suite_config *cfg, const struct boot *b,
 {
 	if (*feed_fd >= 0)
 		return 0;
-	if (!module_build_poll(cfg->build, false)) {
+	if (cfg->build && !module_build_poll(cfg->build, false)) {
 		*since = t;
 		return 0;
 	}
-	if (!module_build_ok(cfg->build))
+	if (!guest_module_built(cfg))
 		return -ECANCELED;
 	if (!p->want_module)
 		return 0;
 	*since = t;
-	*feed_fd = send_module(cfg, b->feed);
+	*feed_fd = send_module(cfg, b);
 	return *feed_fd < 0 ? *feed_fd : 0;
 }
 
@@ -227,33 +303,128 @@ static bool all_logged(const struct boot *b, const struct proto *p,
 	       text_file_has_new(b->kmsg, &a->done_at, ALL_LOGGED);
 }
 
+/* The module did not reach the guest whole: it said so and powers off. */
+static bool feed_broken(const char *proto, struct watch *w)
+{
+	const char *line = proto ? strstr(proto, "@@FEED-BROKEN ") : NULL;
+
+	if (line)
+		snprintf(w->why, sizeof(w->why), "the module reached the VM damaged: %.*s",
+			 (int)strcspn(line + 14, "\r\n"), line + 14);
+	return line;
+}
+
+static struct snapshot_logs logs_of(const struct boot *b)
+{
+	return (struct snapshot_logs){
+		.console = b->console, .proto = b->proto,
+		.kmsg = b->kmsg[0] ? b->kmsg : NULL,
+	};
+}
+
+/*
+ * Fresh log files, or for a resumed VM the saved boot's: the tests then
+ * find the same log a boot leaves. *prefilled: the protocol log's length.
+ */
+static int prepare_logs(const struct boot *b, size_t *prefilled)
+{
+	struct snapshot_logs logs = logs_of(b);
+	struct stat st;
+	int err;
+
+	remove(b->console);
+	remove(b->kmsg);
+	remove(b->proto);
+	remove(b->qemu_log);
+	*prefilled = 0;
+	if (!b->resume)
+		return 0;
+	err = snapshot_prefill(b->snap, &logs);
+	if (!err && !stat(b->proto, &st))
+		*prefilled = st.st_size;
+	return err;
+}
+
+/* Saves the VM where it waits for the module, once: a later check resumes. */
+static void save_once(const struct boot *b, const struct proto *p,
+		      struct watch *w, bool *saved)
+{
+	struct snapshot_logs logs = logs_of(b);
+
+	if (*saved || !p->want_module || !b->snap || b->resume ||
+	    b->snap->unusable)
+		return;
+	*saved = true;
+	if (snapshot_save(b->snap, b->qmp, &logs, w->why, sizeof(w->why)))
+		w->save_failed = true;
+}
+
+/* Why a resumed VM never came back: QEMU's last line, or its silence. */
+static void resume_failure(const struct suite_config *cfg,
+			   const struct boot *b, struct watch *w, bool killed)
+{
+	char *text = read_text_file(b->qemu_log, NULL);
+	char *last = NULL;
+
+	for (char *line = text ? strtok(text, "\n") : NULL; line;
+	     line = strtok(NULL, "\n"))
+		last = line;
+	w->resume_failed = true;
+	if (w->why[0] && !last)
+		return;		/* snapshot_wait_resumed() said why */
+	if (last)
+		snprintf(w->why, sizeof(w->why), "QEMU said: %s", last);
+	else if (killed)
+		snprintf(w->why, sizeof(w->why),
+			 "the guest did not answer within %.0f s",
+			 cfg->boot_limit_s);
+	else
+		snprintf(w->why, sizeof(w->why), "QEMU ended at once");
+	free(text);
+}
+
 int watch_boot(const struct suite_config *cfg, const struct boot *b,
 	       int ntests, struct watch *w)
 {
 	struct vm_config vc = vm_config_for(cfg, b);
 	struct log_arrival arrival = { .stalled_since = -1 };
 	double start = now_s(), since = 0;
+	/* A resumed VM's limit starts once it has the module. */
+	double booting_since = b->resume ? -1 : 0;
 	int feed_fd = -1, last = -1, err = 0;
+	bool saved = false, alive = !b->resume;
+	size_t prefilled;
 	struct vm vm;
 
-	remove(b->console);
-	remove(b->kmsg);
-	remove(b->proto);
+	err = prepare_logs(b, &prefilled);
 	unlink(b->feed);
-	err = vm_start(&vc, &vm);
+	unlink(b->qmp);
+	if (!err)
+		err = vm_start(&vc, &vm);
 	if (err)
 		return err;
+	/* Until then the guest's ports are not yet its own. */
+	if (b->resume && snapshot_wait_resumed(b->qmp, cfg->boot_limit_s,
+					       w->why, sizeof(w->why)))
+		vm_kill(&vm);
 	while (!vm_wait(&vm, 20)) {
 		double t = now_s() - start;
 		struct proto p;
-		char *text = read_text_file(b->proto, NULL);
+		size_t len = 0;
+		char *text = read_text_file(b->proto, &len);
 
 		proto_parse(&p, text, ntests);
+		/* Resumed: ready once the guest says more than it had. */
+		alive = alive || (len > prefilled && !feed_broken(text, w));
 		free(text);
+		p.ready = p.ready && alive;
 		note_progress(&p, w, t, &last, &since);
+		save_once(b, &p, w, &saved);
 		if (vc.feed_socket)
 			err = feed_module(cfg, b, &p, &feed_fd, &since, t);
-		bool late = overdue(cfg, &p, t, since) ||
+		if (feed_fd >= 0 && booting_since < 0)
+			booting_since = t;
+		bool late = overdue(cfg, &p, t, since, booting_since) ||
 			    stall_logged(cfg, b, &p, &arrival, t);
 		bool finished = all_logged(b, &p, &arrival);
 
@@ -266,6 +437,9 @@ int watch_boot(const struct suite_config *cfg, const struct boot *b,
 	if (feed_fd >= 0)
 		close(feed_fd);
 	unlink(b->feed);
+	unlink(b->qmp);
+	if (!alive && !err)
+		resume_failure(cfg, b, w, w->killed);
 	if (err)
 		return err;
 	/* The test that was running when QEMU stopped: it ran until now. */

@@ -9,10 +9,12 @@
 #ifndef MYBRD_BOOT_H
 #define MYBRD_BOOT_H
 
+#include "snapshot.h"
 #include "suite.h"
 #include "vm.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* One boot's files, numbered so every boot of a run stays on record. */
 struct boot {
@@ -22,6 +24,14 @@ struct boot {
 	char initrd[4096];
 	char append[256];
 	char feed[108];		/* unix socket: its path must be short */
+	char qmp[108];		/* QEMU's monitor, to save the VM through */
+	char qemu_log[4096];	/* QEMU's own messages while resuming */
+	int first;		/* the test the guest starts with */
+	const char *index;	/* the tests to run, sent with the module */
+	size_t index_len;
+	/* The saved VM of this boot's command line; NULL: none is kept. */
+	struct snapshot *snap;
+	bool resume;		/* resume snap; otherwise boot and save it */
 };
 
 /* What the watchdog saw of one boot. */
@@ -30,9 +40,12 @@ struct watch {
 	bool ready;
 	double ready_at;	/* seconds after start */
 	double *test_seconds;	/* per test, from its begin to its end */
+	bool resume_failed;	/* the saved VM did not come back to life */
+	bool save_failed;	/* the VM could not be saved */
+	char why[512];		/* why resuming or saving failed, or "" */
 };
 
-/* Boot n's files; the guest starts with test first. */
+/* Boot n's files; the guest starts with test first (b->index is kept). */
 void boot_paths(const struct suite_config *cfg, int n, int first,
 		struct boot *b);
 

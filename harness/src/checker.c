@@ -40,6 +40,7 @@ struct options {
 	bool console;
 	bool list;
 	bool debug;		/* --debug: the debug kernel's tests too */
+	bool no_snapshot;	/* boot every time: save and resume no VM */
 };
 
 static void usage(const char *prog)
@@ -48,7 +49,7 @@ static void usage(const char *prog)
 	       COMMON_OPTIONS_USAGE
 	       "       [--only T1,T2] [--results FILE] [--label TEXT]\n"
 	       "       [--boot-timeout S] [--test-timeout S] [--console]\n"
-	       "       [--weaken T1,T2] [--debug]\n"
+	       "       [--weaken T1,T2] [--debug] [--no-snapshot]\n"
 	       "       %s --list\n"
 	       "Builds mybrd.c, boots it in QEMU and runs this lab's tests.\n"
 	       "--console opens a shell in the VM instead, on this terminal or\n"
@@ -59,6 +60,9 @@ static void usage(const char *prog)
 	       "--debug: the kernel env is the debug kernel's (DEBUG=1): the module\n"
 	       "is built with harness/kernel/mybrd_debug.h, init's error paths and\n"
 	       "kmemleak are tested too, and the time limits are 3 times longer.\n"
+	       "The first check of a kernel and lab saves the booted VM where it\n"
+	       "waits for the module (ROOT/.cache/snapshots); later ones resume it\n"
+	       "instead of booting. --no-snapshot boots every time.\n"
 	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog, prog);
@@ -88,6 +92,7 @@ static int parse_checker_options(int argc, char **argv, struct options *o)
 		{ "console", OPT_FLAG, &o->console },
 		{ "list", OPT_FLAG, &o->list },
 		{ "debug", OPT_FLAG, &o->debug },
+		{ "no-snapshot", OPT_FLAG, &o->no_snapshot },
 		{ NULL }
 	};
 	double k = timeout_scale();
@@ -178,7 +183,7 @@ static void find_probe_cache(char *wrapper, char *dir, size_t size)
 struct check_paths {
 	char guest[4096], modules[4200], kbuild[4096], compat[4096];
 	char debug_header[4200];
-	char built[4200], bzimage[4200], tests_sh[4200];
+	char built[4200], bzimage[4200], tests_sh[4200], snapshots[4200];
 	char wrapper[PATH_MAX + 32], answers[PATH_MAX + 32];
 };
 
@@ -242,6 +247,10 @@ static struct suite_config suite_config_for(const struct options *o,
 		cfg.kernel = p->bzimage;
 	}
 	snprintf(p->guest, sizeof(p->guest), "%s/harness/guest", o->c.root);
+	snprintf(p->snapshots, sizeof(p->snapshots), "%s/.cache/snapshots",
+		 o->c.root);
+	if (!o->no_snapshot)
+		cfg.snapshot_dir = p->snapshots;
 	snprintf(p->modules, sizeof(p->modules), "%s/modules", env->kimg);
 	return cfg;
 }

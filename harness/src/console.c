@@ -121,7 +121,7 @@ int suite_console(const struct suite_config *cfg, const struct lab *lab)
 	int err, in[2];
 
 	boot_console_paths(cfg, &b);
-	err = suite_build_initramfs(cfg, lab, b.initrd);
+	err = suite_build_initramfs(cfg, lab, b.initrd, true);
 	if (err)
 		return err;
 	if (pipe(in))

@@ -54,17 +54,13 @@ static void add_guest_files(struct cpio *c, const struct suite_config *cfg)
 	add_guest_file_as(c, cfg->guest_dir, "init.sh", "init", 0755);
 }
 
-/*
- * /check/index: "<index> <name> [args]" a line, the order the guest runs
- * them in; /check/tests.sh: the lab's test functions.
- */
-static void add_tests(struct cpio *c, const struct suite_config *cfg,
-		      const struct lab *lab)
+char *guest_index(const struct lab *lab, size_t *len)
 {
 	char *index = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&index, &len);
+	FILE *f = open_memstream(&index, len);
 
+	if (!f)
+		return NULL;
 	for (int i = 0; i < lab->ntests; i++) {
 		const struct lab_test *t = &lab->tests[i];
 
@@ -72,7 +68,21 @@ static void add_tests(struct cpio *c, const struct suite_config *cfg,
 			t->args ? t->args : "");
 	}
 	fclose(f);
-	cpio_add_data(c, "check/index", index, len, 0644);
+	return index;
+}
+
+/*
+ * /check/tests.sh: the lab's test functions; with_index, /check/index
+ * too (otherwise it comes with the module).
+ */
+static void add_tests(struct cpio *c, const struct suite_config *cfg,
+		      const struct lab *lab, bool with_index)
+{
+	size_t len = 0;
+	char *index = with_index ? guest_index(lab, &len) : NULL;
+
+	if (index)
+		cpio_add_data(c, "check/index", index, len, 0644);
 	free(index);
 	if (cfg->tests_sh)
 		cpio_add_file(c, "check/tests.sh", cfg->tests_sh, 0644);
@@ -108,7 +118,8 @@ bool guest_module_built(const struct suite_config *cfg)
 }
 
 int suite_build_initramfs(const struct suite_config *cfg,
-			  const struct lab *lab, const char *path)
+			  const struct lab *lab, const char *path,
+			  bool with_module)
 {
 	char module[4200];
 	static const char *const dirs[] = {
@@ -123,10 +134,9 @@ int suite_build_initramfs(const struct suite_config *cfg,
 		cpio_add_dir(&c, dirs[i]);
 	cpio_add_file(&c, "bin/busybox", "/bin/busybox", 0755);
 	add_guest_files(&c, cfg);
-	if (guest_module_built(cfg) &&
-	    !guest_module(cfg, module, sizeof(module)))
+	if (with_module && !guest_module(cfg, module, sizeof(module)))
 		cpio_add_file(&c, "check/mybrd.ko", module, 0644);
-	add_tests(&c, cfg, lab);
+	add_tests(&c, cfg, lab, with_module);
 	for (const char *const *p = lab->guest_programs; p && *p; p++)
 		cpio_add_binary(&c, *p);
 	for (const char *const *m = lab->kernel_modules; m && *m; m++)

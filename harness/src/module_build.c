@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "module_build.h"
 #include "clock.h"
+#include "hash.h"
 #include "textfile.h"
 
 #include <errno.h>
@@ -118,12 +119,76 @@ static void exec_make(const struct module_build *mb, const char *mdir)
 	       (char *)NULL);
 }
 
+/* What the module is built from: the same again needs no make. */
+static void build_key(const struct module_build *mb, char *key, size_t size)
+{
+	const char *files[] = { mb->source, mb->kbuild, mb->compat,
+				mb->debug_header };
+	const char *tree[] = { ".config", "Module.symvers", "Makefile" };
+	uint64_t h = hash_text(HASH_START, "mybrd module 1");
+	char path[PATH_MAX + 32];
+	int err = 0;
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		h = files[i] ? hash_file(h, files[i], &err) : hash_text(h, "-");
+	h = hash_text(h, mb->kdir);
+	for (size_t i = 0; i < sizeof(tree) / sizeof(tree[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", mb->kdir, tree[i]);
+		h = hash_stat(h, path);
+	}
+	snprintf(key, size, err ? "" : "%016llx", (unsigned long long)h);
+}
+
+/*
+ * The module in the build directory was built from the same inputs: the
+ * job is done at once, its log (and warnings) the last build's.
+ */
+static bool already_built(const struct module_build *mb, struct build_job *job)
+{
+	char path[PATH_MAX + 32];
+	char *stamp;
+	bool same;
+
+	snprintf(job->stamp, sizeof(job->stamp), "%s/build.stamp", mb->dir);
+	build_key(mb, job->key, sizeof(job->key));
+	stamp = read_text_file(job->stamp, NULL);
+	snprintf(path, sizeof(path), "%s/mybrd.ko", mb->dir);
+	same = job->key[0] && stamp && !strcmp(stamp, job->key) &&
+	       !access(path, R_OK);
+	free(stamp);
+	if (!same) {
+		unlink(job->stamp);
+		return false;
+	}
+	job->done = true;
+	job->status = 0;
+	job->started = now_s();
+	return true;
+}
+
+/* Notes the inputs of a module built without errors. */
+static void stamp_built(struct build_job *job)
+{
+	FILE *f;
+
+	if (!job->key[0] || !module_build_ok(job))
+		return;
+	f = fopen(job->stamp, "w");
+	if (f) {
+		fputs(job->key, f);
+		fclose(f);
+	}
+}
+
 int module_build_start(const struct module_build *mb, struct build_job *job)
 {
 	char dir[PATH_MAX], logpath[PATH_MAX + 16];
-	int err = stage(mb);
+	int err;
 
 	memset(job, 0, sizeof(*job));
+	if (already_built(mb, job))
+		return 0;
+	err = stage(mb);
 	if (err)
 		return err;
 	/* Kbuild resolves M= from the kernel tree: it must be absolute. */
@@ -159,6 +224,7 @@ bool module_build_poll(struct build_job *job, bool wait)
 	    waitpid(job->pid, &job->status, wait ? 0 : WNOHANG) == job->pid) {
 		job->done = true;
 		job->seconds = now_s() - job->started;
+		stamp_built(job);
 	}
 	return job->done;
 }

@@ -29,9 +29,15 @@ struct build_job {
 	bool done;
 	double seconds;		/* how long it took */
 	double started;
+	char stamp[4200];	/* dir/build.stamp: the inputs of the last */
+	char key[17];		/* this build's inputs ("" unknown) */
 };
 
-/* Starts make in the background; 0 or a negative errno. */
+/*
+ * Starts make in the background; 0 or a negative errno. A module built
+ * from the same inputs (mybrd.c, Kbuild, the headers, the kernel tree) is
+ * not built again: the job is done at once.
+ */
 int module_build_start(const struct module_build *mb, struct build_job *job);
 
 /* True once the build has finished; waits for it if wait is true. */

@@ -110,9 +110,14 @@ void report_summary(const struct report *r, int failed, double build_s,
 {
 	const struct suite_run *run = r->run;
 
-	printf("%s%s%s: %d of %d tests passed (build %.1f s, boot %.1f s in %d boot%s, tests %.1f s, total %.1f s)\n",
+	char resumed[48] = "";
+
+	/* A resumed boot starts from a saved VM (snapshot.c). */
+	if (run->nresumed)
+		snprintf(resumed, sizeof(resumed), ", %d resumed", run->nresumed);
+	printf("%s%s%s: %d of %d tests passed (build %.1f s, boot %.1f s in %d boot%s%s, tests %.1f s, total %.1f s)\n",
 	       r->lab->id, r->label ? " " : "", r->label ? r->label : "",
 	       r->lab->ntests - failed, r->lab->ntests, build_s,
 	       run->boot_seconds, run->nboots, run->nboots == 1 ? "" : "s",
-	       run->test_seconds, total_s);
+	       resumed, run->test_seconds, total_s);
 }

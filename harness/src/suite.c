@@ -8,16 +8,64 @@
  */
 #include "suite.h"
 #include "boot.h"
+#include "guest_image.h"
 #include "results.h"
+#include "snapshot.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The saved VM this suite's boots resume (snapshot.c), or NULL: none is
+ * kept (the console, gdb, --no-snapshot), or its key cannot be computed.
+ */
+static struct snapshot *find_snapshot(const struct suite_config *cfg,
+				      struct boot *b, struct snapshot *snap)
+{
+	struct vm_config vc;
+
+	if (!cfg->snapshot_dir || cfg->gdb_port > 0)
+		return NULL;
+	vc = vm_config_for(cfg, b);
+	return snapshot_find(cfg->snapshot_dir, &vc, snap) ? NULL : snap;
+}
+
+/*
+ * One boot: the saved VM resumed if there is one, else a boot that saves
+ * it. A VM that does not resume is discarded with one line, and booted.
+ */
+static int boot_once(const struct suite_config *cfg, const struct lab *lab,
+		     struct boot *b, struct watch *w, struct suite_run *run)
+{
+	int err;
+
+	b->resume = b->snap && b->snap->exists;
+	err = watch_boot(cfg, b, lab->ntests, w);
+	if (!err && w->resume_failed) {
+		bool given_up = snapshot_discard(b->snap, w->why);
+
+		printf("Could not resume the saved VM (%s): booting instead, %s (%s).\n",
+		       w->why, given_up ? "and not saving it again" :
+		       "and saving it anew", b->snap->failed);
+		b->resume = false;
+		memset(w->test_seconds, 0, lab->ntests * sizeof(double));
+		*w = (struct watch){ .test_seconds = w->test_seconds };
+		err = watch_boot(cfg, b, lab->ntests, w);
+	}
+	if (!err && w->save_failed)
+		printf("Could not save the booted VM for the next checks (%s).\n",
+		       w->why);
+	run->nresumed += b->resume;
+	return err;
+}
 
 /* Runs the boots; the remaining tests fail if the VM cannot go on. */
 static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 		     struct suite_run *run, struct boot *b)
 {
+	struct snapshot snap, *saved = find_snapshot(cfg, b, &snap);
 	int first = 0, err;
 
 	while (first < lab->ntests && run->nboots <= lab->ntests) {
@@ -27,13 +75,9 @@ static int run_boots(const struct suite_config *cfg, const struct lab *lab,
 
 		memset(seconds, 0, sizeof(seconds));
 		boot_paths(cfg, run->nboots, first, b);
-		/* After a crash the module exists: it goes in the initramfs. */
-		if (run->nboots > 0 && cfg->build) {
-			err = suite_build_initramfs(cfg, lab, b->initrd);
-			if (err)
-				return err;
-		}
-		err = watch_boot(cfg, b, lab->ntests, &w);
+		/* After a crash too: the module comes on ttyS2. */
+		b->snap = saved;
+		err = boot_once(cfg, lab, b, &w, run);
 		if (err == -ECANCELED) {
 			run->build_failed = true;
 			return 0;
@@ -81,10 +125,14 @@ int suite_run(const struct suite_config *cfg, const struct lab *lab,
 	if (!run->results || !run->logs)
 		return -ENOMEM;
 	boot_paths(cfg, 0, 0, &b);
-	err = suite_build_initramfs(cfg, lab, b.initrd);
-	if (err)
-		return err;
-	return run_boots(cfg, lab, run, &b);
+	b.index = guest_index(lab, &b.index_len);
+	if (!b.index)
+		return -ENOMEM;
+	err = suite_build_initramfs(cfg, lab, b.initrd, false);
+	if (!err)
+		err = run_boots(cfg, lab, run, &b);
+	free((char *)b.index);
+	return err;
 }
 
 int suite_print_command(const struct suite_config *cfg, const struct lab *lab,
@@ -98,7 +146,8 @@ int suite_print_command(const struct suite_config *cfg, const struct lab *lab,
 		boot_console_paths(cfg, &b);
 	else
 		boot_paths(cfg, 0, 0, &b);
-	err = suite_build_initramfs(cfg, lab, b.initrd);
+	b.index = NULL;
+	err = suite_build_initramfs(cfg, lab, b.initrd, true);
 	if (err)
 		return err;
 	vc = vm_config_for(cfg, &b);

@@ -32,6 +32,8 @@ struct suite_config {
 	const char *const *qemu_args; /* QEMU's extra ones, or NULL */
 	int gdb_port;		/* >0: QEMU waits for gdb there; no limits */
 	bool debug;		/* DEBUG=1: the debug kernel (check.debug=1) */
+	/* Saved VMs (snapshot.c) are kept here; NULL: every check boots. */
+	const char *snapshot_dir;
 };
 
 struct suite_run {
@@ -39,14 +41,17 @@ struct suite_run {
 	struct test_result *results;
 	struct klog *logs;	/* one per boot; results point into them */
 	int nboots;
+	int nresumed;		/* of them, saved VMs resumed */
 	double boot_seconds;	/* summed over boots: until ready */
 	double test_seconds;
 	char *boot_failure;	/* why the VM never got ready, or NULL */
 	bool build_failed;	/* the module did not compile: no results */
 };
 
+/* with_module: the module and the index are in it (console, command). */
 int suite_build_initramfs(const struct suite_config *cfg,
-			  const struct lab *lab, const char *path);
+			  const struct lab *lab, const char *path,
+			  bool with_module);
 int suite_run(const struct suite_config *cfg, const struct lab *lab,
 	      struct suite_run *run);
 /*

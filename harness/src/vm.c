@@ -42,8 +42,9 @@ void vm_on_signal(void (*hook)(void))
 
 /* QEMU's command line and the strings it points into. */
 struct qemu_command {
-	char mem[16], smp[16], accel[32], serial0[4096], serial1[4096];
+	char mem[16], smp[16], accel[32], serial0[4200], serial1[4200];
 	char feed[4200], kmsg[4200], append[1024], gdb[32];
+	char qmp[4200], incoming[4200];
 	const char **argv;
 	int argc;
 };
@@ -53,19 +54,31 @@ static void add_arg(struct qemu_command *q, const char *arg)
 	q->argv[q->argc++] = arg;
 }
 
+/*
+ * The log files are appended to: a resumed VM's start with the saved
+ * boot's log (the chardevs are not part of the saved state, so a resumed
+ * VM may write to other files than the saved one did).
+ */
 static void add_serial_ports(const struct vm_config *cfg,
 			     struct qemu_command *q)
 {
-	snprintf(q->serial1, sizeof(q->serial1), "file:%s", cfg->proto_log);
-	if (cfg->console_log)
-		snprintf(q->serial0, sizeof(q->serial0), "file:%s",
-			 cfg->console_log);
-	else
-		snprintf(q->serial0, sizeof(q->serial0), "mon:stdio");
-	add_arg(q, "-serial");
-	add_arg(q, q->serial0);
-	add_arg(q, "-serial");
+	snprintf(q->serial1, sizeof(q->serial1),
+		 "file,id=proto,path=%s,append=on", cfg->proto_log);
+	if (cfg->console_log) {
+		snprintf(q->serial0, sizeof(q->serial0),
+			 "file,id=console,path=%s,append=on", cfg->console_log);
+		add_arg(q, "-chardev");
+		add_arg(q, q->serial0);
+		add_arg(q, "-serial");
+		add_arg(q, "chardev:console");
+	} else {
+		add_arg(q, "-serial");
+		add_arg(q, "mon:stdio");
+	}
+	add_arg(q, "-chardev");
 	add_arg(q, q->serial1);
+	add_arg(q, "-serial");
+	add_arg(q, "chardev:proto");
 	if (cfg->feed_socket) {
 		/* The module arrives here once built: the VM boots meanwhile. */
 		snprintf(q->feed, sizeof(q->feed),
@@ -87,7 +100,7 @@ static void add_kmsg_port(const struct vm_config *cfg, struct qemu_command *q)
 {
 	if (!cfg->kmsg_log)
 		return;
-	snprintf(q->kmsg, sizeof(q->kmsg), "file,id=kmsg,path=%s",
+	snprintf(q->kmsg, sizeof(q->kmsg), "file,id=kmsg,path=%s,append=on",
 		 cfg->kmsg_log);
 	add_arg(q, "-device");
 	add_arg(q, "virtio-serial-pci,id=vser");
@@ -106,6 +119,25 @@ static void add_gdb_stub(const struct vm_config *cfg, struct qemu_command *q)
 	add_arg(q, "-gdb");
 	add_arg(q, q->gdb);
 	add_arg(q, "-S");
+}
+
+/* The monitor snapshot.c saves the VM's state through; a state to resume. */
+static void add_state_options(const struct vm_config *cfg,
+			      struct qemu_command *q)
+{
+	if (cfg->qmp_socket) {
+		snprintf(q->qmp, sizeof(q->qmp), "unix:%s,server=on,wait=off",
+			 cfg->qmp_socket);
+		add_arg(q, "-qmp");
+		add_arg(q, q->qmp);
+	}
+	if (cfg->incoming) {
+		/* QEMU 7.2 has no file: URI yet; exec: runs in /bin/sh. */
+		snprintf(q->incoming, sizeof(q->incoming), "exec:cat '%s'",
+			 cfg->incoming);
+		add_arg(q, "-incoming");
+		add_arg(q, q->incoming);
+	}
 }
 
 static void add_machine(const struct vm_config *cfg, struct qemu_command *q)
@@ -154,7 +186,7 @@ static void qemu_command(const struct vm_config *cfg, struct qemu_command *q)
 	while (cfg->extra_args && cfg->extra_args[nextra])
 		nextra++;
 	q->argc = 0;
-	q->argv = calloc(48 + nextra, sizeof(*q->argv));
+	q->argv = calloc(64 + nextra, sizeof(*q->argv));
 	if (!q->argv)
 		return;
 	/* gdb maps the kernel's symbols where vmlinux says: no KASLR. */
@@ -175,6 +207,7 @@ static void qemu_command(const struct vm_config *cfg, struct qemu_command *q)
 		add_arg(q, "none");
 	}
 	add_gdb_stub(cfg, q);
+	add_state_options(cfg, q);
 	for (int i = 0; i < nextra; i++)
 		add_arg(q, cfg->extra_args[i]);
 	q->argv[q->argc] = NULL;
@@ -225,6 +258,16 @@ void vm_print_command(const struct vm_config *cfg, FILE *out)
 	free(q.argv);
 }
 
+static void redirect_stderr(const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		dup2(fileno(f), 2);
+		fclose(f);
+	}
+}
+
 int vm_start(const struct vm_config *cfg, struct vm *vm)
 {
 	pid_t parent = getpid();
@@ -246,6 +289,8 @@ int vm_start(const struct vm_config *cfg, struct vm *vm)
 			dup2(cfg->console_input_fd, 0);
 			close(cfg->console_input_fd);
 		}
+		if (cfg->qemu_log)
+			redirect_stderr(cfg->qemu_log);
 		exec_qemu(cfg);
 	}
 	if (cfg->console_log)

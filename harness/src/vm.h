@@ -33,6 +33,14 @@ struct vm_config {
 	int cpus;
 	const char *const *extra_args; /* added to QEMU's, NULL-terminated */
 	int gdb_port;		/* >0: stopped, gdb stub on 127.0.0.1:PORT */
+	/*
+	 * Resuming a saved VM (snapshot.c): the log files are opened for
+	 * appending (they hold the saved boot's log already), the state comes
+	 * from incoming, QEMU's own messages go to qemu_log.
+	 */
+	const char *qmp_socket;	/* -qmp unix socket QEMU listens on, or NULL */
+	const char *incoming;	/* a saved state to resume, or NULL: boot */
+	const char *qemu_log;	/* QEMU's stderr, or NULL: ours */
 };
 
 struct vm {
