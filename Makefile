@@ -11,6 +11,8 @@ SOLUTION ?=
 MODULE   ?=
 TESTS    ?=
 DEBUG    ?=
+# SNAPSHOT=0: every check boots (no saved VM is resumed or saved).
+SNAPSHOT ?= 1
 # make test proves DEBUG=1 too (the debug kernel is built once, ~6 min).
 DEBUG_PROOFS ?= 1
 
@@ -54,6 +56,8 @@ help:
 	@echo "                         release's own (6.1 on Debian 12, 6.12 on 13)"
 	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
+	@echo "       SNAPSHOT=0        boot every time (default: the first check saves the"
+	@echo "                         booted VM in .cache/snapshots, later ones resume it)"
 	@echo "       DEBUG=1           boot the labs' debug kernel (KASAN, kmemleak, lockdep,"
 	@echo "                         might-sleep, init's error paths): built once, ~6 min"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
@@ -110,6 +114,7 @@ $(SKELGEN): harness/tools/skelgen.c
 # which runs it with --console --gdb PORT.
 LAB_MODES := check console gdb
 checker_args = --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) $(DEBUG_ARG) \
+	$(if $(filter 0,$(SNAPSHOT)),--no-snapshot) \
 	$(if $(MODULE),--module $(MODULE),--src $(call src_of,$1))
 lab_run_check = $(BUILD)/$1/check $(call checker_args,$1) \
 	--build-dir $(BUILD)/$1/$(variant)-$(KERNEL) \

@@ -142,10 +142,11 @@ PROFILE
 # <index's lines> <module's md5>", the index (/check/index), the module's
 # bytes. Here the host may save the VM (snapshot.c) and later resume it
 # instead of booting: everything a check has of its own comes after this
-# point. The seed makes the random numbers of each resumed VM its own. A
-# resumed VM loses the first byte sent to it (QEMU 7.2's 16550, measured):
-# the host sends a newline first, the header is the line that starts so,
-# and a module that does not arrive whole ends the VM with @@FEED-BROKEN.
+# point. The seed makes the random numbers of each resumed VM its own.
+# What reaches a resumed VM's port before its state has loaded is lost
+# (measured: the first byte); the host waits for the load, sends a newline
+# first, and the header is the line that starts so; a module that does
+# not arrive whole ends the VM with @@FEED-BROKEN.
 fetch_module() {
 	exec 8</dev/ttyS2
 	stty raw -echo <&8

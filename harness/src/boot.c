@@ -191,9 +191,10 @@ static void md5_of(const char *path, char *sum, size_t size)
 	free(cmd);
 }
 
+/* A QEMU that ended meanwhile must not end us: no SIGPIPE. */
 static bool write_all(int fd, const void *data, size_t len)
 {
-	return write(fd, data, len) == (ssize_t)len;
+	return send(fd, data, len, MSG_NOSIGNAL) == (ssize_t)len;
 }
 
 /*

@@ -41,6 +41,7 @@ struct options {
 	bool list;
 	bool debug;		/* --debug: the debug kernel's tests too */
 	bool no_snapshot;	/* boot every time: save and resume no VM */
+	const char *snapshot_dir;	/* instead of ROOT/.cache/snapshots */
 };
 
 static void usage(const char *prog)
@@ -49,7 +50,7 @@ static void usage(const char *prog)
 	       COMMON_OPTIONS_USAGE
 	       "       [--only T1,T2] [--results FILE] [--label TEXT]\n"
 	       "       [--boot-timeout S] [--test-timeout S] [--console]\n"
-	       "       [--weaken T1,T2] [--debug] [--no-snapshot]\n"
+	       "       [--weaken T1,T2] [--debug] [--no-snapshot | --snapshot-dir D]\n"
 	       "       %s --list\n"
 	       "Builds mybrd.c, boots it in QEMU and runs this lab's tests.\n"
 	       "--console opens a shell in the VM instead, on this terminal or\n"
@@ -62,7 +63,8 @@ static void usage(const char *prog)
 	       "kmemleak are tested too, and the time limits are 3 times longer.\n"
 	       "The first check of a kernel and lab saves the booted VM where it\n"
 	       "waits for the module (ROOT/.cache/snapshots); later ones resume it\n"
-	       "instead of booting. --no-snapshot boots every time.\n"
+	       "instead of booting. --no-snapshot boots every time; --snapshot-dir\n"
+	       "keeps them in D instead.\n"
 	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog, prog);
@@ -93,6 +95,7 @@ static int parse_checker_options(int argc, char **argv, struct options *o)
 		{ "list", OPT_FLAG, &o->list },
 		{ "debug", OPT_FLAG, &o->debug },
 		{ "no-snapshot", OPT_FLAG, &o->no_snapshot },
+		{ "snapshot-dir", OPT_STRING, &o->snapshot_dir },
 		{ NULL }
 	};
 	double k = timeout_scale();
@@ -250,7 +253,8 @@ static struct suite_config suite_config_for(const struct options *o,
 	snprintf(p->snapshots, sizeof(p->snapshots), "%s/.cache/snapshots",
 		 o->c.root);
 	if (!o->no_snapshot)
-		cfg.snapshot_dir = p->snapshots;
+		cfg.snapshot_dir = o->snapshot_dir ? o->snapshot_dir :
+				   p->snapshots;
 	snprintf(p->modules, sizeof(p->modules), "%s/modules", env->kimg);
 	return cfg;
 }

@@ -80,7 +80,9 @@ int qmp_execute(int fd, const char *command, char *reply, size_t size,
 	double deadline = now_s() + timeout_s;
 	size_t len = strlen(command);
 
-	if (write(fd, command, len) != (ssize_t)len || write(fd, "\n", 1) != 1)
+	/* A QEMU that ended must not end us: no SIGPIPE. */
+	if (send(fd, command, len, MSG_NOSIGNAL) != (ssize_t)len ||
+	    send(fd, "\n", 1, MSG_NOSIGNAL) != 1)
 		return -errno;
 	for (;;) {
 		int err = read_line(fd, reply, size, deadline);

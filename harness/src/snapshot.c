@@ -303,7 +303,7 @@ int snapshot_wait_resumed(const char *qmp_socket, double timeout_s,
 	while (now_s() < deadline) {
 		err = qmp_execute(qmp, "{\"execute\": \"query-status\"}",
 				  reply, sizeof(reply), deadline - now_s());
-		if (err || strstr(reply, "\"running\""))
+		if (err || strstr(reply, "\"running\": true"))
 			break;
 		err = -ETIMEDOUT;
 		nanosleep(&nap, NULL);

@@ -461,6 +461,76 @@ interrupted() {
 	fi
 }
 
+# snap_check DIR NAME [checker options...]: lab01's solution with its saved
+# VMs in DIR/snaps; DIR/NAME.out, its status in DIR/NAME.rc.
+snap_check() {
+	local dir=$1 name=$2
+	shift 2
+	mkdir -p "$dir/$name"
+	"$BUILD/lab01-register/check" --root . \
+		--kernel-env ".cache/kernel-$FIRST_KERNEL.env" --accel "$ACCEL" \
+		--build-dir "$dir/$name" --src solutions/lab01-register/mybrd.c \
+		--snapshot-dir "$dir/snaps" "$@" > "$dir/$name.out" 2>&1
+	echo $? > "$dir/$name.rc"
+}
+
+# snap_verdict DIR NAME WANT_RESUMED SAID WHAT: the run passed every test,
+# resumed a saved VM or not, said SAID (a fixed string; "" nothing of
+# resuming), left no QEMU.
+snap_verdict() {
+	local dir=$1 name=$2 resumed=$3 said=$4 what=$5 out=$1/$2.out
+	if [ "$(cat "$dir/$name.rc")" != 0 ]; then
+		sed 's/^/    /' "$out"
+		verdict fail "saved VMs, $what: the solution failed"
+	elif [ "$resumed" = yes ] && ! grep -q ', 1 resumed,' "$out"; then
+		verdict fail "saved VMs, $what: the check booted instead of resuming"
+	elif [ "$resumed" = no ] && grep -q ' resumed,' "$out"; then
+		verdict fail "saved VMs, $what: the check resumed a VM it should not have"
+	elif [ -n "$said" ] && [ "$(grep -cF "$said" "$out")" != 1 ]; then
+		sed 's/^/    /' "$out"
+		verdict fail "saved VMs, $what: not said once: $said"
+	elif [ -z "$said" ] && grep -q 'Could not' "$out"; then
+		verdict fail "saved VMs, $what: a line about saving or resuming: $(grep 'Could not' "$out")"
+	elif [ -n "$(leftover_qemu "$dir/$name")" ]; then
+		verdict fail "saved VMs, $what: a QEMU process was left running"
+	else
+		verdict ok "saved VMs: $what"
+	fi
+}
+
+# The saved VM (snapshot.c), run alone: the first check saves it, the
+# second resumes it; a state cut short, then one that never loads (a FIFO
+# nobody writes, under a 10 s boot limit) are each said once and booted
+# instead, and after the second failure nothing is saved again.
+snapshot_proofs() {
+	local dir=$OUT/snapshot state
+	rm -rf "$dir"
+	snap_check "$dir" cold
+	snap_verdict "$dir" cold no "" "the first check boots and saves"
+	state=$(find "$dir/snaps" -name vmstate 2> /dev/null | head -n 1)
+	if [ -z "$state" ]; then
+		verdict fail "saved VMs: the first check saved none in $dir/snaps"
+		return
+	fi
+	snap_check "$dir" warm
+	snap_verdict "$dir" warm yes "" "the next check resumes it"
+	truncate -s 100000 "$state"
+	snap_check "$dir" cut
+	snap_verdict "$dir" cut no "Could not resume the saved VM (QEMU said:" \
+		"a state cut short is said once, booted instead and saved anew"
+	rm -f "$state"
+	mkfifo "$state"
+	snap_check "$dir" stuck --boot-timeout 10
+	snap_verdict "$dir" stuck no "did not load within 10 s" \
+		"a state that never loads is given up within the boot limit"
+	snap_check "$dir" given-up
+	if find "$dir/snaps" -name vmstate | grep -q .; then
+		verdict fail "saved VMs: saved again after failing twice"
+	else
+		snap_verdict "$dir" given-up no "" "after two failures the checks boot and save nothing"
+	fi
+}
+
 # make console-labN takes piped input intact: lab01's solution, commands
 # on stdin (held until the guest's shell is ready), their effect in the
 # output in order, the VM ended by the last one within a bound, no QEMU left.
@@ -552,6 +622,7 @@ for entry in "${BROKEN[@]}"; do
 done
 interrupted
 console_input
+snapshot_proofs
 judge_weakened
 echo "=== mutants: broken drivers for the tests the skeletons pass"
 judge_mutants "$FIRST_KERNEL" "${MUTANTS[@]}"
