@@ -4,7 +4,9 @@
 #   make console-lab1, make test, make setup, make skeletons, make clean
 
 KERNEL   ?= default
-ACCEL    ?= tcg
+# auto: KVM where harness/tools/accel.sh's bounded probe boots under it
+# (cached per host), TCG otherwise.
+ACCEL    ?= auto
 BOOT     ?= vmlinux
 KERNELS  ?= $(KERNEL)
 SOLUTION ?=
@@ -54,7 +56,8 @@ help:
 	@echo "       KERNEL=6.12       use Debian's 6.12 kernel; KERNEL=newest: the newest"
 	@echo "                         your Debian ships (backports too); default: your"
 	@echo "                         release's own (6.1 on Debian 12, 6.12 on 13)"
-	@echo "       ACCEL=kvm         use KVM (only where it works; default tcg)"
+	@echo "       ACCEL=tcg|kvm     the accelerator (default auto: KVM where a bounded"
+	@echo "                         probe boots under it, cached per host; TCG otherwise)"
 	@echo "       BOOT=vmlinuz      boot the compressed image (slower fallback)"
 	@echo "       SNAPSHOT=0        boot every time (default: the first check saves the"
 	@echo "                         booted VM in .cache/snapshots, later ones resume it)"
@@ -64,6 +67,7 @@ help:
 	@echo "  make bench             lab02-04 solutions next to brd: fio MB/s, IOPS"
 	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --null-blk\" (see --help)"
 	@echo "  make bench-debug       each solution checked normally and with DEBUG=1"
+	@echo "  make bench-boot        a bare boot, a cold and a warm check: seconds, ratios"
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (CI runs this and test-debian13)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
@@ -144,7 +148,10 @@ $(BENCH): harness/tools/bench.c $(HARNESS_A)
 
 # make bench-debug: each solution's check on the normal and the debug
 # kernel, side by side, and the debug kernel's build time (printed only).
-.PHONY: bench-debug
+.PHONY: bench-debug bench-boot
+# make bench-boot: a bare boot, a cold and a warm check side by side.
+bench-boot: setup test-binaries
+	@harness/tools/bench-boot.sh --kernel $(KERNEL) --accel $(ACCEL) $(BENCH_ARGS)
 bench-debug: setup
 	@$(MAKE) --no-print-directory -s test-binaries
 	@harness/tools/bench-debug.sh --kernel $(KERNEL) --accel $(ACCEL)

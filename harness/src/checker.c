@@ -5,6 +5,7 @@
  * each test (report.c). The options are options.c's; the VM's jobs are
  * suite.c's and those it names.
  */
+#include "accel.h"
 #include "clock.h"
 #include "debug_tests.h"
 #include "flood.h"
@@ -42,6 +43,7 @@ struct options {
 	bool debug;		/* --debug: the debug kernel's tests too */
 	bool no_snapshot;	/* boot every time: save and resume no VM */
 	const char *snapshot_dir;	/* instead of ROOT/.cache/snapshots */
+	const char *accel_reason;	/* why --accel auto chose, or NULL */
 };
 
 static void usage(const char *prog)
@@ -335,6 +337,8 @@ static int check(const struct options *o, const struct lab *lab,
 	printf("== %s: %s (%s, kernel %s, %s, %s)\n", lab->id, lab->title,
 	       o->module ? o->module : o->src, env->kver, o->c.accel,
 	       cfg.kernel);
+	if (o->accel_reason && o->accel_reason[0])
+		printf("ACCEL=auto: %s\n", o->accel_reason);
 	cfg.module = o->module;
 	if (!o->module) {
 		describe_build(o, lab, env, &mb, p);
@@ -375,7 +379,7 @@ int lab_main(const struct lab *lab, int argc, char **argv)
 	struct kernel_env env;
 	struct lab selected_lab;
 	struct report r = { .lab = &selected_lab };
-	char dflt_build[4096], dflt_src[4096];
+	char dflt_build[4096], dflt_src[4096], accel_reason[512];
 	int rc;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -387,6 +391,9 @@ int lab_main(const struct lab *lab, int argc, char **argv)
 	}
 	if (read_kernel_env(o.c.kernel_env, &env))
 		return 2;
+	o.c.accel = resolve_accel(o.c.accel, o.c.root, o.c.kernel_env,
+				  accel_reason, sizeof(accel_reason));
+	o.accel_reason = accel_reason;
 	if (select_tests(lab, &o, &selected_lab))
 		return 2;
 	snprintf(dflt_src, sizeof(dflt_src), "%s/%s/mybrd.c", o.c.root,

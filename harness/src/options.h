@@ -14,7 +14,7 @@ struct common_options {
 	const char *root;	/* the repository */
 	const char *kernel_env;	/* .cache/kernel-<series>.env */
 	const char *build_dir;
-	const char *accel;	/* tcg or kvm */
+	const char *accel;	/* auto, tcg or kvm */
 	const char *boot;	/* "vmlinux" (PVH, fast) or "vmlinuz" (fallback) */
 	const char **qemu_args;	/* --qemu-arg, in order; NULL-terminated */
 	int nqemu_args;
@@ -33,7 +33,7 @@ struct opt {
 
 /* The usage lines of the common options, for a program's --help. */
 #define COMMON_OPTIONS_USAGE \
-	"       [--root DIR] [--build-dir DIR] [--accel tcg|kvm]\n" \
+	"       [--root DIR] [--build-dir DIR] [--accel auto|tcg|kvm]\n" \
 	"       [--boot vmlinux|vmlinuz] [--qemu-arg ARG]... [--gdb PORT]\n" \
 	"       [--print-command]\n"
 

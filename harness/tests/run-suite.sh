@@ -41,6 +41,12 @@ SELFTEST_TIMEOUT=5
 SELFTEST_LIMIT=$(awk -v k="${MYBRD_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 60 * (k > 0 ? k : 1) }')
 rm -rf "$OUT"
 mkdir -p "$OUT"
+# ACCEL=auto is resolved once: every run uses the same accelerator.
+ACCEL_WHY=
+if [ "$ACCEL" = auto ]; then
+	ACCEL_WHY=$(harness/tools/accel.sh --kernel-env ".cache/kernel-$FIRST_KERNEL.env")
+	ACCEL=${ACCEL_WHY%% *}
+fi
 
 # shellcheck source=harness/tests/verdict.sh
 . harness/tests/verdict.sh
@@ -461,6 +467,32 @@ interrupted() {
 	fi
 }
 
+# ACCEL=auto's probe (harness/tools/accel.sh) answers within its bound,
+# one line, leaving no QEMU: on this host as it is, and with KVM made to
+# fail (a CPU model QEMU does not know), when it must say tcg.
+accel_probe() {
+	local dir=$OUT/accel start said secs args
+	for case in "this host" "KVM failing"; do
+		args=()
+		[ "$case" = "KVM failing" ] && args=(--qemu-arg -cpu --qemu-arg no-such-cpu)
+		start=$(now)
+		said=$(harness/tools/accel.sh --kernel-env ".cache/kernel-$FIRST_KERNEL.env" \
+			--refresh --cache-dir "$dir" --limit 8 "${args[@]}")
+		secs=$(seconds_between "$start" "$(now)")
+		if ! [[ $said =~ ^(kvm|tcg)\ \(.+\)$ ]]; then
+			verdict fail "ACCEL=auto ($case): not one line 'kvm|tcg (why)': $said"
+		elif [ "$case" = "KVM failing" ] && [ "${said%% *}" != tcg ]; then
+			verdict fail "ACCEL=auto ($case): chose ${said%% *}, not tcg"
+		elif awk -v s="$secs" 'BEGIN { exit !(s > 13) }'; then
+			verdict fail "ACCEL=auto ($case): the probe took $secs s (bound 8 s)"
+		elif [ -n "$(leftover_qemu "$dir")" ]; then
+			verdict fail "ACCEL=auto ($case): a QEMU process was left running"
+		else
+			verdict ok "ACCEL=auto ($case), in $secs s: $said"
+		fi
+	done
+}
+
 # snap_check DIR NAME [checker options...]: lab01's solution with its saved
 # VMs in DIR/snaps; DIR/NAME.out, its status in DIR/NAME.rc.
 snap_check() {
@@ -623,6 +655,7 @@ done
 interrupted
 console_input
 snapshot_proofs
+accel_probe
 judge_weakened
 echo "=== mutants: broken drivers for the tests the skeletons pass"
 judge_mutants "$FIRST_KERNEL" "${MUTANTS[@]}"
@@ -637,7 +670,7 @@ done
 judge_debug
 
 echo
-echo "=== summary ($ACCEL, $JOBS parallel VMs)"
+echo "=== summary ($ACCEL${ACCEL_WHY:+: ${ACCEL_WHY#* }}, $JOBS parallel VMs)"
 printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' lab host kernel tests solution \
 	skeleton "sol" "skel"
 printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' "" "" "" "" passed "as listed" s s

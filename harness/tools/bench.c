@@ -2,7 +2,7 @@
 /*
  * bench (make bench): the lab solutions' drivers next to the kernel's own
  * brd, in one VM boot. Builds the lab02 (bio), lab03 (one queue) and lab04
- * (N queues) solutions, boots the kernel with them, brd (and null_blk) and
+ * (N queues) solutions, boots the kernel with them, brd, null_blk and
  * fio in the initramfs, and runs fio's 4 KiB sequential and random reads
  * and writes on each driver in turn. The drivers take turns, round after
  * round, each round starting with the next driver, so that a busy host and
@@ -10,6 +10,9 @@
  * best round (a busy host only ever slows a run down: under TCG the VM is
  * one host thread, which other processes can halve) as MB/s, IOPS and a
  * ratio to brd; a second brd row shows how far noise alone moves a ratio.
+ * A second table sets each solution beside its twin, the kernel's own
+ * driver in the same mode (brd; null_blk with one queue, N queues, timer
+ * completion), each twin measured twice for the noise.
  * Figures are printed, never asserted: the exit status only says whether
  * every run ran.
  *
@@ -20,6 +23,7 @@
  * the kernel package's do (struct lab's kernel_modules), from a modules tree
  * of the bench's own: the package's, plus a <lab>.ko for each solution.
  */
+#include "accel.h"
 #include "clock.h"
 #include "kernel_env.h"
 #include "lab.h"
@@ -56,6 +60,9 @@ struct driver {
 	const char *cpus_param;	/* one that takes the number of CPUs */
 	const char *dev;	/* its disk, /dev/mybrd for a lab's */
 	bool extra;		/* only with --null-blk */
+	/* A solution's twin: the kernel's driver in the same mode, and the
+	 * row that measures it again (the noise). */
+	const char *twin, *twin_again;
 };
 
 #define NULL_BLK_MQ "queue_mode=2 memory_backed=1 gb=1"
@@ -67,25 +74,40 @@ static const struct driver drivers[] = {
 	{ "brd (again)", .kmod = "brd", .dev = "/dev/ram0",
 	  .params = "rd_nr=1", .size_param = "rd_size", .size_kib = true },
 	{ "lab02 bio", .lab = "lab02-bio", .dev = "/dev/mybrd",
-	  .size_param = "size_mb" },
+	  .size_param = "size_mb",
+	  .twin = "brd (in-tree)", .twin_again = "brd (again)" },
 	{ "lab03 1 queue", .lab = "lab03-request", .dev = "/dev/mybrd",
-	  .size_param = "size_mb" },
+	  .size_param = "size_mb",
+	  .twin = "null_blk 1 queue", .twin_again = "null_blk 1q again" },
 	{ "lab04 N queues", .lab = "lab04-mq", .dev = "/dev/mybrd",
-	  .size_param = "size_mb" },
+	  .size_param = "size_mb",
+	  .twin = "null_blk mq", .twin_again = "null_blk mq again" },
 	/* Ended from an hrtimer that expires at once: the completion path's
 	 * cost, without the delay a device would add.
 	 */
 	{ "lab04 async", .lab = "lab04-mq", .dev = "/dev/mybrd",
-	  .size_param = "size_mb", .params = "completion=1 completion_nsec=0" },
-	/* The kernel's own blk-mq RAM disk, set up as lab04 (a queue per
-	 * CPU, no scheduler; 1 GiB, of which fio uses the first size MiB).
+	  .size_param = "size_mb", .params = "completion=1 completion_nsec=0",
+	  .twin = "null_blk timer", .twin_again = "null_blk tm again" },
+	/*
+	 * The twins: the kernel's own blk-mq RAM disk in each lab's mode
+	 * (1 GiB, of which fio uses the first size MiB), each twice. One
+	 * queue gets mq-deadline by default, as lab03 does; N queues (one
+	 * per CPU) none, as lab04.
 	 */
+	{ "null_blk 1 queue", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1" },
+	{ "null_blk 1q again", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1" },
 	{ "null_blk mq", .kmod = "null_blk", .dev = "/dev/nullb0",
-	  .params = NULL_BLK_MQ " irqmode=0", .cpus_param = "submit_queues",
-	  .extra = true },
+	  .params = NULL_BLK_MQ " irqmode=0", .cpus_param = "submit_queues" },
+	{ "null_blk mq again", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=0", .cpus_param = "submit_queues" },
 	{ "null_blk timer", .kmod = "null_blk", .dev = "/dev/nullb0",
 	  .params = NULL_BLK_MQ " irqmode=2 completion_nsec=0",
-	  .cpus_param = "submit_queues", .extra = true },
+	  .cpus_param = "submit_queues" },
+	{ "null_blk tm again", .kmod = "null_blk", .dev = "/dev/nullb0",
+	  .params = NULL_BLK_MQ " irqmode=2 completion_nsec=0",
+	  .cpus_param = "submit_queues" },
 };
 
 #define NDRIVERS ((int)(sizeof(drivers) / sizeof(drivers[0])))
@@ -147,8 +169,8 @@ static void usage(const char *prog)
 	       "1), R rounds (default 5), on M MiB of each disk (default 256),\n"
 	       "fio's ioengine E (default libaio) at iodepth D (default 1).\n"
 	       "Prints MB/s, IOPS and the ratio to brd, the best of the\n"
-	       "rounds. --null-blk adds the kernel's null_blk (blk-mq, memory\n"
-	       "backed), completing inline and from a timer, as lab04 does.\n"
+	       "rounds, and each solution beside its twin (null_blk in the same\n"
+	       "mode, measured twice). --null-blk is accepted for old scripts.\n"
 	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog);
@@ -207,9 +229,14 @@ static const char *next_line(const char *p)
 static int read_env(struct bench *b)
 {
 	struct kernel_env env;
+	char reason[512];
 
 	if (read_kernel_env(b->o.c.kernel_env, &env))
 		return -1;
+	b->o.c.accel = resolve_accel(b->o.c.accel, b->o.c.root,
+				     b->o.c.kernel_env, reason, sizeof(reason));
+	if (reason[0])
+		printf("ACCEL=auto: %s\n", reason);
 	snprintf(b->kver, sizeof(b->kver), "%s", env.kver);
 	snprintf(b->kboot, sizeof(b->kboot), "%s", env.kboot);
 	snprintf(b->kimg, sizeof(b->kimg), "%s", env.kimg);
@@ -620,12 +647,69 @@ static void print_notes(const struct bench *b)
 		       jobs[most_job].title);
 }
 
+static int row_named(const struct bench *b, const char *label)
+{
+	for (int i = 0; label && i < b->nrows; i++)
+		if (!strcmp(drivers[i].label, label))
+			return i;
+	return -1;
+}
+
+/* Row a's best IOPS over row r's for job j; 0 if either has none. */
+static double iops_ratio(const struct bench *b, int a, int r, int j)
+{
+	int k = best_round(&b->fig[a][j]), kr = best_round(&b->fig[r][j]);
+
+	return k >= 0 && kr >= 0 && b->fig[r][j].iops[kr] > 0 ?
+	       b->fig[a][j].iops[k] / b->fig[r][j].iops[kr] : 0;
+}
+
+/* Each solution over its twin, per job; the noise: the twin again over it. */
+static void print_twin_row(const struct bench *b, int row)
+{
+	int twin = row_named(b, drivers[row].twin);
+	int again = row_named(b, drivers[row].twin_again);
+	double worst = 0, lo = 0, hi = 0;
+
+	if (twin < 0)
+		return;
+	printf("%-16s %-18s", drivers[row].label, drivers[twin].label);
+	for (int j = 0; j < NJOBS; j++) {
+		double r = iops_ratio(b, row, twin, j);
+		double n = again >= 0 ? iops_ratio(b, again, twin, j) : 0;
+
+		if (r > 0)
+			printf(" %10.2f", r);
+		else
+			printf(" %10s", "-");
+		if (r > 0 && (worst == 0 || r < worst))
+			worst = r;
+		if (n > 0 && (lo == 0 || n < lo))
+			lo = n;
+		if (n > hi)
+			hi = n;
+	}
+	printf(" %6.2f   %.2f-%.2f\n", worst, lo, hi);
+}
+
+static void print_twins(const struct bench *b)
+{
+	printf("\nEach solution beside its twin, the kernel's driver in the same mode (IOPS over the twin's; noise: the twin measured again, over it):\n");
+	printf("%-16s %-18s", "solution", "twin");
+	for (int j = 0; j < NJOBS; j++)
+		printf(" %10s", jobs[j].title);
+	printf(" %6s   %s\n", "worst", "noise");
+	for (int i = 0; i < b->nrows; i++)
+		print_twin_row(b, i);
+}
+
 static void print_table(const struct bench *b, const struct suite_run *run,
 			double total_s)
 {
 	print_header(b);
 	for (int i = 0; i < b->nrows; i++)
 		print_row(b, i);
+	print_twins(b);
 	print_notes(b);
 	printf("total %.1f s (build %.1f s, boot %.1f s in %d boot%s, runs %.1f s)\n",
 	       total_s, b->build_s, run->boot_seconds, run->nboots,
