@@ -670,7 +670,7 @@ done
 judge_debug
 
 echo
-echo "=== summary ($ACCEL${ACCEL_WHY:+: ${ACCEL_WHY#* }}, $JOBS parallel VMs)"
+echo "=== summary (${ACCEL_WHY:-$ACCEL}, $JOBS parallel VMs)"
 printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' lab host kernel tests solution \
 	skeleton "sol" "skel"
 printf '%-22s %-10s %-13s %5s %9s %10s %5s %5s\n' "" "" "" "" passed "as listed" s s
