@@ -18,44 +18,26 @@
 
 #define SHOWN_ERRORS 12
 
-static int copy_file(const char *from, const char *to)
-{
-	size_t len;
-	char *data = read_text_file(from, &len);
-	FILE *f;
-	int err = 0;
-
-	if (!data)
-		return -errno;
-	f = fopen(to, "wb");
-	if (!f || fwrite(data, 1, len, f) != len)
-		err = -EIO;
-	if (f && fclose(f) != 0)
-		err = -EIO;
-	free(data);
-	return err;
-}
-
 static int stage(const struct module_build *mb)
 {
 	char to[4096];
 	int err;
 
 	snprintf(to, sizeof(to), "%s/mybrd.c", mb->dir);
-	err = copy_file(mb->source, to);
+	err = copy_text_file(mb->source, to);
 	if (err) {
 		fprintf(stderr, "cannot read %s: %s\n", mb->source,
 			strerror(-err));
 		return err;
 	}
 	snprintf(to, sizeof(to), "%s/Kbuild", mb->dir);
-	err = copy_file(mb->kbuild, to);
+	err = copy_text_file(mb->kbuild, to);
 	snprintf(to, sizeof(to), "%s/mybrd_compat.h", mb->dir);
-	err = err ? err : copy_file(mb->compat, to);
+	err = err ? err : copy_text_file(mb->compat, to);
 	if (err || !mb->debug_header)
 		return err;
 	snprintf(to, sizeof(to), "%s/mybrd_debug.h", mb->dir);
-	return copy_file(mb->debug_header, to);
+	return copy_text_file(mb->debug_header, to);
 }
 
 /* Compiler diagnostics name the scratch copy; the student knows mybrd.c. */

@@ -113,22 +113,12 @@ int snapshot_find(const char *root, const struct vm_config *vc,
 	return 0;
 }
 
-static int copy_file(const char *from, const char *to)
+/* A log QEMU has not opened yet is an empty one: nothing to copy. */
+static int copy_log(const char *from, const char *to)
 {
-	size_t len = 0;
-	char *data = read_text_file(from, &len);
-	FILE *f;
-	int err = 0;
+	int err = copy_text_file(from, to);
 
-	if (!data)
-		return errno == ENOENT ? 0 : -errno;	/* nothing logged yet */
-	f = fopen(to, "w");
-	if (!f || fwrite(data, 1, len, f) != len)
-		err = -EIO;
-	if (f && fclose(f))
-		err = -EIO;
-	free(data);
-	return err;
+	return err == -ENOENT ? 0 : err;
 }
 
 static const char *log_path(const struct snapshot_logs *logs, int i)
@@ -248,7 +238,7 @@ static int save_into(int qmp, const char *tmp, const struct snapshot_logs *logs,
 		if (!log_path(logs, i))
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", tmp, log_names[i]);
-		err = copy_file(log_path(logs, i), path);
+		err = copy_log(log_path(logs, i), path);
 		if (err)
 			snprintf(why, size, "copying the %s log: %s",
 				 log_names[i], strerror(-err));
@@ -326,7 +316,7 @@ int snapshot_prefill(const struct snapshot *s, const struct snapshot_logs *logs)
 			continue;
 		snprintf(path, sizeof(path), "%s/%s", s->dir, log_names[i]);
 		remove(log_path(logs, i));
-		err = copy_file(path, log_path(logs, i));
+		err = copy_log(path, log_path(logs, i));
 		if (err)
 			return err;
 	}

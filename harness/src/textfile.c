@@ -70,3 +70,21 @@ bool text_file_has_new(const char *path, long *offset, const char *needle)
 	fclose(f);
 	return found;
 }
+
+int copy_text_file(const char *from, const char *to)
+{
+	size_t len = 0;
+	char *data = read_text_file(from, &len);
+	FILE *f;
+	int err = 0;
+
+	if (!data)
+		return -errno;
+	f = fopen(to, "wb");
+	if (!f || fwrite(data, 1, len, f) != len)
+		err = -EIO;
+	if (f && fclose(f) != 0)
+		err = -EIO;
+	free(data);
+	return err;
+}

@@ -20,4 +20,7 @@ char *read_text_file(const char *path, size_t *len);
  */
 bool text_file_has_new(const char *path, long *offset, const char *needle);
 
+/* Copies the file at from to to, whole. 0, or -errno (-EIO for a write). */
+int copy_text_file(const char *from, const char *to);
+
 #endif
