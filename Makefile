@@ -64,10 +64,12 @@ help:
 	@echo "       DEBUG=1           boot the labs' debug kernel (KASAN, kmemleak, lockdep,"
 	@echo "                         might-sleep, init's error paths): built once, ~6 min"
 	@echo "  make console-labN      a shell in the VM with the module loaded"
-	@echo "  make bench             lab02-04 solutions next to brd: fio MB/s, IOPS"
-	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --null-blk\" (see --help)"
+	@echo "  make bench             bench-boot, then lab02-04 solutions next to brd and"
+	@echo "                         null_blk in the same mode: fio MB/s, IOPS, ratios"
+	@echo "       BENCH_ARGS=...    fio's part, e.g. \"--rounds 9\" (build/harness/bench --help)"
 	@echo "  make bench-debug       each solution checked normally and with DEBUG=1"
 	@echo "  make bench-boot        a bare boot, a cold and a warm check: seconds, ratios"
+	@echo "       BENCH_ARGS=...    e.g. \"--rounds 9 --lab lab03-request\""
 	@echo "  make test              the test suite: harness, solutions, skeletons"
 	@echo "       KERNELS=\"6.1 6.12\" on both kernels (CI runs this and test-debian13)"
 	@echo "       JOBS=n            parallel VMs (default: the number of cores)"
@@ -136,8 +138,9 @@ $1-lab%: setup
 endef
 $(foreach m,$(LAB_MODES),$(eval $(call lab_rule,$m)))
 
-# make bench: the lab02-04 solutions next to the kernel's brd, fio in one VM
-# boot (harness/tools/bench.c). Figures are printed, never asserted.
+# make bench: what a check costs beside a bare boot (bench-boot.sh), then
+# the lab02-04 solutions next to brd and null_blk in the same mode, fio in
+# one VM boot (harness/tools/bench.c). Figures are printed, never asserted.
 BENCH      := $(BUILD)/harness/bench
 BENCH_ARGS ?=
 .PHONY: bench
@@ -156,8 +159,9 @@ bench-debug: setup
 	@$(MAKE) --no-print-directory -s test-binaries
 	@harness/tools/bench-debug.sh --kernel $(KERNEL) --accel $(ACCEL)
 
-bench: setup
+bench: setup test-binaries
 	@$(MAKE) --no-print-directory -s $(BENCH)
+	@harness/tools/bench-boot.sh --kernel $(KERNEL) --accel $(ACCEL)
 	@mkdir -p $(BUILD)/bench-$(KERNEL)
 	@$(BENCH) --root . --kernel-env $(KENV) --accel $(ACCEL) --boot $(BOOT) \
 		--build-dir $(BUILD)/bench-$(KERNEL) $(BENCH_ARGS)

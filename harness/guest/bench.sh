@@ -30,20 +30,27 @@ bench_fio() {
 	fio "$@"
 }
 
-# bench_run MODULE UNLOAD DEV SIZE_MB ENGINE IODEPTH SECONDS JOBS [PARAM...]:
-# loads MODULE with PARAMs, prints kernel=, cpus=, scheduler= and a line
+# bench_run MODULE UNLOAD DEV SIZE_MB ENGINE IODEPTH SECONDS JOBS SCHED
+# [PARAM...]: loads MODULE with PARAMs, sets DEV's I/O scheduler to SCHED
+# (- keeps the default), prints kernel=, cpus=, scheduler= and a line
 # "bench <job> <error> <KiB/s> <IOPS>" per job of JOBS, unloads UNLOAD
 # (the name rmmod knows). fio's terse format 3: field 3 is the job, 5 its
 # error, 7 and 8 the read KiB/s and IOPS, 48 and 49 the write ones.
 bench_run() {
 	local module=$1 unload=$2 dev=$3 size=$4 engine=$5 iodepth=$6
-	local seconds=$7 jobs=$8 rc
-	shift 8
+	local seconds=$7 jobs=$8 sched=$9 rc
+	local queue=/sys/block/${3#/dev/}/queue
+	shift 9
 	fact kernel "$(uname -r)"
 	fact cpus "$(nproc)"
 	bench_load "$module" "$@" || return 1
 	[ -b "$dev" ] || { echo "no block device $dev"; return 1; }
-	fact scheduler "$(cat "/sys/block/${dev#/dev/}/queue/scheduler" 2>/dev/null)"
+	if [ "$sched" != - ] && ! echo "$sched" > "$queue/scheduler"; then
+		echo "cannot set $dev's I/O scheduler to $sched"
+		rmmod "$unload"
+		return 1
+	fi
+	fact scheduler "$(cat "$queue/scheduler" 2>/dev/null)"
 	bench_fio "$dev" "$size" "$engine" "$iodepth" "$seconds" "$jobs" \
 		> /tmp/fio.out 2>&1
 	rc=$?

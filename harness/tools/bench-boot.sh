@@ -84,7 +84,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 	times[boots]+="$(check cold --no-snapshot) "
 done
 read -r bare_best bare_median <<< "$(best_median "${times[bare]}")"
-echo "kernel $KVER ($KBOOT), accel $ACCEL${ACCEL_WHY:+ (ACCEL=auto: $ACCEL_WHY)}, $LAB's solution, $ROUNDS rounds"
+echo "kernel $KVER ($KBOOT), accel ${ACCEL_WHY:-$ACCEL}${ACCEL_WHY:+ (ACCEL=auto)}, $LAB's solution, $ROUNDS rounds"
 printf '%-40s %7s %7s %9s\n' "" best median "/ bare"
 for row in bare cold warm boots; do
 	case $row in

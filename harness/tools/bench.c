@@ -59,13 +59,17 @@ struct driver {
 	bool size_kib;
 	const char *cpus_param;	/* one that takes the number of CPUs */
 	const char *dev;	/* its disk, /dev/mybrd for a lab's */
-	bool extra;		/* only with --null-blk */
+	const char *scheduler;	/* the I/O scheduler to set, or the default */
 	/* A solution's twin: the kernel's driver in the same mode, and the
 	 * row that measures it again (the noise). */
 	const char *twin, *twin_again;
 };
 
-#define NULL_BLK_MQ "queue_mode=2 memory_backed=1 gb=1"
+/*
+ * null_blk as blk-mq RAM disk with the labs' queues: no poll queue (it
+ * adds one by default) and 64 requests per queue, as the solutions have.
+ */
+#define NULL_BLK_MQ "queue_mode=2 memory_backed=1 gb=1 poll_queues=0 hw_queue_depth=64"
 
 static const struct driver drivers[] = {
 	{ "brd (in-tree)", .kmod = "brd", .dev = "/dev/ram0",
@@ -91,13 +95,16 @@ static const struct driver drivers[] = {
 	/*
 	 * The twins: the kernel's own blk-mq RAM disk in each lab's mode
 	 * (1 GiB, of which fio uses the first size MiB), each twice. One
-	 * queue gets mq-deadline by default, as lab03 does; N queues (one
-	 * per CPU) none, as lab04.
+	 * queue with mq-deadline, as lab03 gets by default (set, not left to
+	 * the default: with its poll queue null_blk had two and got none);
+	 * N queues (one per CPU) with none, as lab04.
 	 */
 	{ "null_blk 1 queue", .kmod = "null_blk", .dev = "/dev/nullb0",
-	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1" },
+	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1",
+	  .scheduler = "mq-deadline" },
 	{ "null_blk 1q again", .kmod = "null_blk", .dev = "/dev/nullb0",
-	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1" },
+	  .params = NULL_BLK_MQ " irqmode=0 submit_queues=1",
+	  .scheduler = "mq-deadline" },
 	{ "null_blk mq", .kmod = "null_blk", .dev = "/dev/nullb0",
 	  .params = NULL_BLK_MQ " irqmode=0", .cpus_param = "submit_queues" },
 	{ "null_blk mq again", .kmod = "null_blk", .dev = "/dev/nullb0",
@@ -134,7 +141,7 @@ struct options {
 	int size_mb;		/* what fio uses of each disk */
 	int memory_mb;		/* the VM's */
 	int cpus;
-	bool null_blk;		/* the extra rows too */
+	const char *lab;	/* only its rows and their twins, or NULL */
 };
 
 /* One figure: what fio measured in each round. */
@@ -146,7 +153,8 @@ struct figure {
 
 struct bench {
 	struct options o;
-	int nrows;		/* drivers[0..nrows) */
+	int nrows;		/* the rows measured: drv[0..nrows) */
+	const struct driver *drv[NDRIVERS];
 	char kver[256], kboot[PATH_MAX], kimg[PATH_MAX], kdir[PATH_MAX];
 	char modules[PATH_MAX];		/* the guest's modules tree */
 	char first_ko[PATH_MAX + 64];	/* a lab's module, for /check */
@@ -162,7 +170,7 @@ static void usage(const char *prog)
 	printf("usage: %s --kernel-env FILE\n"
 	       COMMON_OPTIONS_USAGE
 	       "       [--seconds S] [--rounds R] [--size-mb M] [--memory-mb M]\n"
-	       "       [--cpus N] [--engine E] [--iodepth D] [--null-blk]\n"
+	       "       [--cpus N] [--engine E] [--iodepth D] [--lab LAB]\n"
 	       "Builds the lab02, lab03 and lab04 solutions and, in one VM boot,\n"
 	       "runs fio (4 KiB, O_DIRECT, one job) on each and on brd:\n"
 	       "sequential and random reads and writes, S seconds each (default\n"
@@ -170,7 +178,8 @@ static void usage(const char *prog)
 	       "fio's ioengine E (default libaio) at iodepth D (default 1).\n"
 	       "Prints MB/s, IOPS and the ratio to brd, the best of the\n"
 	       "rounds, and each solution beside its twin (null_blk in the same\n"
-	       "mode, measured twice). --null-blk is accepted for old scripts.\n"
+	       "mode, measured twice). --lab LAB: only LAB's rows (lab02-bio,\n"
+	       "lab03-request or lab04-mq), brd's and the twins'.\n"
 	       COMMON_OPTIONS_HELP
 	       "MYBRD_TIMEOUT_SCALE=k multiplies the time limits (slow machines).\n",
 	       prog);
@@ -195,7 +204,7 @@ static int parse_bench_options(int argc, char **argv, struct options *o)
 		{ "cpus", OPT_INT, &o->cpus },
 		{ "engine", OPT_STRING, &o->engine },
 		{ "iodepth", OPT_INT, &o->iodepth },
-		{ "null-blk", OPT_FLAG, &o->null_blk },
+		{ "lab", OPT_STRING, &o->lab },
 		{ NULL }
 	};
 
@@ -245,17 +254,52 @@ static int read_env(struct bench *b)
 }
 
 /* The row that first names lab: its module serves the later rows too. */
-static int first_row_of(const char *lab)
+static int first_row_of(const struct bench *b, const char *lab)
 {
-	for (int i = 0; i < NDRIVERS; i++)
-		if (drivers[i].lab && !strcmp(drivers[i].lab, lab))
+	for (int i = 0; i < b->nrows; i++)
+		if (b->drv[i]->lab && !strcmp(b->drv[i]->lab, lab))
 			return i;
 	return -1;
 }
 
-static bool builds(int row)
+static bool builds(const struct bench *b, int row)
 {
-	return drivers[row].lab && first_row_of(drivers[row].lab) == row;
+	return b->drv[row]->lab && first_row_of(b, b->drv[row]->lab) == row;
+}
+
+/* Is driver i named by a row of lab, as its twin or its twin again? */
+static bool twin_of_lab(const char *lab, int i)
+{
+	for (int k = 0; k < NDRIVERS; k++) {
+		const struct driver *d = &drivers[k];
+
+		if (d->lab && !strcmp(d->lab, lab) &&
+		    ((d->twin && !strcmp(d->twin, drivers[i].label)) ||
+		     (d->twin_again &&
+		      !strcmp(d->twin_again, drivers[i].label))))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * The rows to measure: all, or with --lab the reference (brd), the lab's
+ * rows and their twins. -1 if the lab has no row.
+ */
+static int choose_rows(struct bench *b)
+{
+	const char *lab = b->o.lab;
+
+	for (int i = 0; i < NDRIVERS; i++)
+		if (!lab || i == 0 || twin_of_lab(lab, i) ||
+		    (drivers[i].lab && !strcmp(drivers[i].lab, lab)))
+			b->drv[b->nrows++] = &drivers[i];
+	if (lab && first_row_of(b, lab) < 0) {
+		printf("bench: --lab %s: no such lab in the table (lab02-bio, lab03-request, lab04-mq).\n",
+		       lab);
+		return -1;
+	}
+	return 0;
 }
 
 struct lab_build {
@@ -267,7 +311,7 @@ struct lab_build {
 
 static int start_build(struct bench *b, int row, struct lab_build *lb)
 {
-	const char *lab = drivers[row].lab;
+	const char *lab = b->drv[row]->lab;
 
 	snprintf(lb->src, sizeof(lb->src), "%s/solutions/%s/mybrd.c",
 		 b->o.c.root, lab);
@@ -296,12 +340,12 @@ static int finish_build(struct bench *b, int row, struct lab_build *lb)
 	char *ko = NULL, stripped[PATH_MAX + 64];
 	int err;
 
-	printf("bench: solutions/%s: ", drivers[row].lab);
+	printf("bench: solutions/%s: ", b->drv[row]->lab);
 	fflush(stdout);
 	err = module_build_finish(&lb->mb, &lb->job, &ko);
 	if (!err) {
 		snprintf(stripped, sizeof(stripped), "%s/%s.ko", b->modules,
-			 drivers[row].lab);
+			 b->drv[row]->lab);
 		err = module_strip(ko, stripped);
 		if (!b->first_ko[0])
 			snprintf(b->first_ko, sizeof(b->first_ko), "%s",
@@ -349,8 +393,8 @@ static int make_modules_tree(struct bench *b)
 	fputs(text, f);
 	free(text);
 	for (int i = 0; i < b->nrows; i++)
-		if (builds(i))
-			fprintf(f, "%s.ko:\n", drivers[i].lab);
+		if (builds(b, i))
+			fprintf(f, "%s.ko:\n", b->drv[i]->lab);
 	return fclose(f) ? -1 : 0;
 }
 
@@ -364,7 +408,7 @@ static int build_modules(struct bench *b)
 	mkdir(b->o.c.build_dir, 0755);
 	err = make_modules_tree(b);
 	for (int i = 0; i < b->nrows && !err; i++)
-		if (builds(i))
+		if (builds(b, i))
 			err = start_build(b, i, &lb[i]);
 	for (int i = 0; i < b->nrows; i++) {
 		if (!lb[i].started)
@@ -396,7 +440,7 @@ static void job_list(char *out, size_t size)
  */
 static char *run_args(const struct bench *b, int row, int seconds)
 {
-	const struct driver *d = &drivers[row];
+	const struct driver *d = b->drv[row];
 	char *args = NULL, list[128];
 	size_t len = 0;
 	FILE *f = open_memstream(&args, &len);
@@ -404,9 +448,9 @@ static char *run_args(const struct bench *b, int row, int seconds)
 	if (!f)
 		return NULL;
 	job_list(list, sizeof(list));
-	fprintf(f, "%s %s %s %d %s %d %d %s", d->lab ? d->lab : d->kmod,
+	fprintf(f, "%s %s %s %d %s %d %d %s %s", d->lab ? d->lab : d->kmod,
 		d->lab ? "mybrd" : d->kmod, d->dev, b->o.size_mb, b->o.engine,
-		b->o.iodepth, seconds, list);
+		b->o.iodepth, seconds, list, d->scheduler ? d->scheduler : "-");
 	if (d->params)
 		fprintf(f, " %s", d->params);
 	if (d->size_param)
@@ -445,7 +489,7 @@ static int make_tests(const struct bench *b, struct lab_test **out)
 		t[i].name = "bench_run";
 		if (asprintf(&what, "round%d, %s",
 			     i ? (i - 1) / b->nrows + 1 : 0,
-			     i ? drivers[row].label : "warm-up") < 0)
+			     i ? b->drv[row]->label : "warm-up") < 0)
 			return -ENOMEM;
 		t[i].behaviour = what;
 		t[i].args = run_args(b, row, i ? b->o.seconds : 1);
@@ -503,7 +547,7 @@ static void take_figure(struct bench *b, int row, const char *line,
 		return;
 	f = &b->fig[row][j];
 	if (raw)
-		fprintf(raw, "%s\t%d\t%s\t%.0f\t%.0f\n", drivers[row].label,
+		fprintf(raw, "%s\t%d\t%s\t%.0f\t%.0f\n", b->drv[row]->label,
 			f->n + 1, jobs[j].rw, kibps, iops);
 	if (f->n < MAX_ROUNDS) {
 		f->kibps[f->n] = kibps;
@@ -592,18 +636,25 @@ static void print_header(const struct bench *b)
 	printf("  %5s\n", "/brd");
 }
 
+/* Row a's best IOPS over row r's for job j; 0 if either has none. */
+static double iops_ratio(const struct bench *b, int a, int r, int j)
+{
+	int k = best_round(&b->fig[a][j]), kr = best_round(&b->fig[r][j]);
+
+	return k >= 0 && kr >= 0 && b->fig[r][j].iops[kr] > 0 ?
+	       b->fig[a][j].iops[k] / b->fig[r][j].iops[kr] : 0;
+}
+
 /* One row: each figure's best, its ratio to brd's, the lowest ratio. */
 static void print_row(const struct bench *b, int row)
 {
 	double worst = 0;
 
-	printf("%-16s", drivers[row].label);
+	printf("%-16s", b->drv[row]->label);
 	for (int j = 0; j < NJOBS; j++) {
 		const struct figure *f = &b->fig[row][j];
-		const struct figure *ref = &b->fig[0][j];
-		int k = best_round(f), kref = best_round(ref);
-		double ratio = k >= 0 && kref >= 0 ?
-			       f->iops[k] / ref->iops[kref] : 0;
+		int k = best_round(f);
+		double ratio = iops_ratio(b, row, 0, j);
 
 		if (k < 0) {
 			printf("  %6s %8s %5s", "-", "-", "-");
@@ -638,42 +689,33 @@ static void print_notes(const struct bench *b)
 	printf("\nMB/s: 10^6 bytes/s; /brd: IOPS over brd's. lab04: nr_hw_queues = CPUs; async: completion=1 completion_nsec=0.\n");
 	printf("I/O scheduler:");
 	for (int i = 0; i < b->nrows; i++)
-		printf("%s%s %s", i ? "; " : " ", drivers[i].label,
+		printf("%s%s %s", i ? "; " : " ", b->drv[i]->label,
 		       b->sched[i][0] ? b->sched[i] : "?");
 	printf(".\n");
 	if (b->o.rounds > 1)
 		printf("Each figure is its best round; the host slowed some rounds by up to %.0f%% (%s, %s).\n",
-		       most * 100, drivers[most_row].label,
+		       most * 100, b->drv[most_row]->label,
 		       jobs[most_job].title);
 }
 
 static int row_named(const struct bench *b, const char *label)
 {
 	for (int i = 0; label && i < b->nrows; i++)
-		if (!strcmp(drivers[i].label, label))
+		if (!strcmp(b->drv[i]->label, label))
 			return i;
 	return -1;
-}
-
-/* Row a's best IOPS over row r's for job j; 0 if either has none. */
-static double iops_ratio(const struct bench *b, int a, int r, int j)
-{
-	int k = best_round(&b->fig[a][j]), kr = best_round(&b->fig[r][j]);
-
-	return k >= 0 && kr >= 0 && b->fig[r][j].iops[kr] > 0 ?
-	       b->fig[a][j].iops[k] / b->fig[r][j].iops[kr] : 0;
 }
 
 /* Each solution over its twin, per job; the noise: the twin again over it. */
 static void print_twin_row(const struct bench *b, int row)
 {
-	int twin = row_named(b, drivers[row].twin);
-	int again = row_named(b, drivers[row].twin_again);
+	int twin = row_named(b, b->drv[row]->twin);
+	int again = row_named(b, b->drv[row]->twin_again);
 	double worst = 0, lo = 0, hi = 0;
 
 	if (twin < 0)
 		return;
-	printf("%-16s %-18s", drivers[row].label, drivers[twin].label);
+	printf("%-16s %-18s", b->drv[row]->label, b->drv[twin]->label);
 	for (int j = 0; j < NJOBS; j++) {
 		double r = iops_ratio(b, row, twin, j);
 		double n = again >= 0 ? iops_ratio(b, again, twin, j) : 0;
@@ -778,8 +820,8 @@ static int run_all(struct bench *b, double start)
 		return -1;
 	}
 	for (int i = 0; i < b->nrows; i++) {
-		const char *name = drivers[i].lab ? drivers[i].lab :
-			drivers[i].kmod;
+		const char *name = b->drv[i]->lab ? b->drv[i]->lab :
+			b->drv[i]->kmod;
 		int k = 0;
 
 		while (k < nk && strcmp(kmods[k], name))
@@ -827,10 +869,8 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (!b || parse_bench_options(argc, argv, &b->o))
 		return 2;
-	b->nrows = 0;
-	while (b->nrows < NDRIVERS &&
-	       (b->o.null_blk || !drivers[b->nrows].extra))
-		b->nrows++;
+	if (choose_rows(b))
+		return 2;
 	if (read_env(b))
 		return 2;
 	if (access(FIO, X_OK)) {
