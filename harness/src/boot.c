@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -200,8 +201,8 @@ static bool write_all(int fd, const void *data, size_t len)
 /*
  * Sends what the guest needs to run this boot's tests over the feed
  * socket: a newline, "@@MODULE <module's length> <first test> <seed>
- * <index's lines> <md5>", the index, the module's bytes (fetch_module in
- * init.sh says why so). The
+ * <the time> <index's lines> <md5>", the index, the module's bytes
+ * (fetch_module in init.sh says why so). The
  * connection must stay open until the VM ends: QEMU drops what the guest
  * has not read yet when its peer hangs up. Returns the socket or -errno.
  */
@@ -220,9 +221,9 @@ static int send_module(const struct suite_config *cfg, const struct boot *b)
 		return -errno;
 	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", b->feed);
 	md5_of(path, sum, sizeof(sum));
-	snprintf(header, sizeof(header), "\n@@MODULE %zu %d %016llx %d %s\n",
-		 len, b->first, fresh_seed(), count_lines(b->index, b->index_len),
-		 sum);
+	snprintf(header, sizeof(header), "\n@@MODULE %zu %d %016llx %lld %d %s\n",
+		 len, b->first, fresh_seed(), (long long)time(NULL),
+		 count_lines(b->index, b->index_len), sum);
 	fd = socket(AF_UNIX, SOCK_STREAM, 0);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) ||
 	    !write_all(fd, header, strlen(header)) ||

@@ -131,6 +131,14 @@ static void add_state_options(const struct vm_config *cfg,
 		add_arg(q, "-qmp");
 		add_arg(q, q->qmp);
 	}
+	/*
+	 * A resumed VM would draw the saved one's random numbers until its
+	 * kernel next reseeds: a VM generation ID that QEMU makes anew on
+	 * every start (guid=auto), including a resume, makes it reseed at
+	 * once (drivers/virt/vmgenid.c, CONFIG_VMGENID).
+	 */
+	add_arg(q, "-device");
+	add_arg(q, "vmgenid,guid=auto");
 	if (cfg->incoming) {
 		/* QEMU 7.2 has no file: URI yet; exec: runs in /bin/sh. */
 		snprintf(q->incoming, sizeof(q->incoming), "exec:cat '%s'",

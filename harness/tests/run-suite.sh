@@ -499,11 +499,47 @@ snap_check() {
 	local dir=$1 name=$2
 	shift 2
 	mkdir -p "$dir/$name"
+	date +%s > "$dir/$name.start"
 	"$BUILD/lab01-register/check" --root . \
 		--kernel-env ".cache/kernel-$FIRST_KERNEL.env" --accel "$ACCEL" \
 		--build-dir "$dir/$name" --src solutions/lab01-register/mybrd.c \
-		--snapshot-dir "$dir/snaps" "$@" > "$dir/$name.out" 2>&1
+		--snapshot-dir "$dir/snaps" --qemu-arg=-rtc \
+		--qemu-arg=base=2000-01-01T00:00:00 "$@" > "$dir/$name.out" 2>&1
 	echo $? > "$dir/$name.rc"
+	date +%s > "$dir/$name.end"
+}
+
+# fresh_of DIR NAME: "<clock> <random>" of the run's @@FRESH line (init.sh
+# prints it once the module is in): the guest's clock, 8 random bytes.
+fresh_of() {
+	cat "$1/$2"/proto-*.log 2> /dev/null | tr -d '\r' |
+		sed -n 's/^@@FRESH clock=\([0-9]*\) random=\([0-9a-f]*\)$/\1 \2/p' |
+		tail -n 1
+}
+
+# What a test may rely on being fresh: the VM the first check saved goes
+# on (its clock started in 2000: -rtc base) and the next check resumes
+# the same state. Each must draw random numbers of its own and both must
+# have the time the host has.
+fresh_verdict() {
+	local dir=$1 name cold_random clock random start end
+	read -r _ cold_random <<< "$(fresh_of "$dir" cold)"
+	for name in cold warm; do
+		read -r clock random <<< "$(fresh_of "$dir" "$name")"
+		start=$(cat "$dir/$name.start")
+		end=$(cat "$dir/$name.end")
+		if [ -z "$random" ]; then
+			verdict fail "saved VMs: the $name check's guest printed no @@FRESH line (see $dir/$name)"
+			return
+		elif [ "$name" = warm ] && [ "$random" = "$cold_random" ]; then
+			verdict fail "saved VMs: the resumed VM drew the same random bytes as the one that saved it ($random)"
+			return
+		elif [ "$clock" -lt $((start - 1)) ] || [ "$clock" -gt $((end + 1)) ]; then
+			verdict fail "saved VMs: the $name check's guest clock said $(date -u -d "@$clock"), the check ran at $(date -u -d "@$start")"
+			return
+		fi
+	done
+	verdict ok "saved VMs: a resumed VM draws random numbers of its own and has the host's time"
 }
 
 # snap_verdict DIR NAME WANT_RESUMED SAID WHAT: the run passed every test,
@@ -546,6 +582,7 @@ snapshot_proofs() {
 	fi
 	snap_check "$dir" warm
 	snap_verdict "$dir" warm yes "" "the next check resumes it"
+	fresh_verdict "$dir"
 	truncate -s 100000 "$state"
 	snap_check "$dir" cut
 	snap_verdict "$dir" cut no "Could not resume the saved VM (QEMU said:" \
