@@ -33,6 +33,9 @@ cd "$ROOT" || exit 2
 BUILD=build
 # Absolute: QEMU command lines name it, and leftover_qemu() looks for them.
 OUT=$PWD/$BUILD/test
+# The runs' modules, per kernel: kept from one make test to the next
+# (prebuild.sh builds them again only when what they are made of changed).
+MODULES=$PWD/$BUILD/test-modules
 FIRST_KERNEL=${KERNELS[0]}
 # Short limits for the broken modules' hangs; scaled like every limit.
 SELFTEST_TIMEOUT=5
@@ -67,7 +70,7 @@ run_check() {
 	local kernel=$1 lab=$2 name=$3 src=$4
 	shift 4
 	local run=$OUT/$kernel/$lab-$name
-	local ko=$OUT/$kernel/modules/$lab-$name/mybrd.ko
+	local ko=$MODULES/$kernel/$lab-$name/mybrd.ko
 	local module=(--src "$src")
 	[ -f "$ko" ] && module=(--module "$ko")
 	mkdir -p "$run"
@@ -140,7 +143,7 @@ prebuild() {
 	local kernel=$1
 	shift
 	harness/tests/prebuild.sh ".cache/kernel-$kernel.env" \
-		"$OUT/$kernel/modules" "$@"
+		"$MODULES/$kernel" "$@"
 }
 
 # The modules of one kernel's runs; the broken ones on the first kernel
@@ -605,7 +608,7 @@ snapshot_proofs() {
 # output in order, the VM ended by the last one within a bound, no QEMU left.
 console_input() {
 	local dir=$OUT/console rc limit
-	local ko=$OUT/$FIRST_KERNEL/modules/lab01-register-solution/mybrd-guest.ko
+	local ko=$MODULES/$FIRST_KERNEL/lab01-register-solution/mybrd-guest.ko
 	local module=(--src solutions/lab01-register/mybrd.c)
 	[ -f "$ko" ] && module=(--module "$ko")
 	limit=$(awk -v k="${MYBRD_TIMEOUT_SCALE:-1}" 'BEGIN { printf "%d", 60 * (k > 0 ? k : 1) }')
