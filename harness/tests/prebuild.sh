@@ -69,14 +69,26 @@ done
 # --no-print-directory keeps 6.12's Makefile from re-running itself in a
 # sub-make that would not read the override.
 echo 'modules_check: ;' > "$dir/no-modules-check.mk"
+# kbuild -C DIR [VAR=value...]: make modules, started in DIR. The
+# compiler goes through probe-cache, as in the checkers' builds.
+kbuild() {
+	PROBE_CACHE_DIR=$(realpath build/harness)/probe-cache.d \
+	make -s --no-print-directory "$@" -f "$KDIR/Makefile" \
+		-f "$(realpath "$dir")/no-modules-check.mk" M="$(realpath "$dir")" \
+		DEBIAN_KERNEL_USE_CCACHE=1 CCACHE="$(realpath build/harness/probe-cache)" \
+		-j"$(nproc)" modules >> "$dir/build.log" 2>&1
+}
+
 start=$(now)
-# The compiler goes through probe-cache, as in the checkers' builds.
-PROBE_CACHE_DIR=$(realpath build/harness)/probe-cache.d \
-make -s --no-print-directory -C "$KDIR" -f "$KDIR/Makefile" \
-	-f "$(realpath "$dir")/no-modules-check.mk" M="$(realpath "$dir")" \
-	DEBIAN_KERNEL_USE_CCACHE=1 CCACHE="$(realpath build/harness/probe-cache)" \
-	-j"$(nproc)" modules > "$dir/build.log" 2>&1
+kbuild -C "$KDIR"
 rc=$?
+# From 6.13 on, make goes on in a second make in the module's directory
+# when started elsewhere, and that one does not read the override: start
+# it there (MO=, the output directory). What the first compiled is kept.
+if [ $rc -ne 0 ] && grep -q 'would cause module name conflict' "$dir/build.log"; then
+	kbuild -C "$dir" MO="$(realpath "$dir")"
+	rc=$?
+fi
 for spec in "$@"; do
 	ko=$dir/${spec%%=*}/mybrd.ko
 	[ $rc -eq 0 ] && [ -f "$ko" ] &&

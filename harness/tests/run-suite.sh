@@ -171,6 +171,7 @@ start_runs() {
 	make_mutants
 	mapfile -t specs < <(modules_of "$FIRST_KERNEL")
 	prebuild "$FIRST_KERNEL" "${specs[@]}"
+	serial_proofs > "$OUT/serial-proofs.log" 2>&1 &
 	for entry in "${BROKEN[@]}"; do
 		IFS='|' read -r name tests _ _ <<< "$entry"
 		pool "$FIRST_KERNEL" lab01-register "broken-$name" \
@@ -215,6 +216,17 @@ start_debug_runs() {
 			--only "$(mutant_field "$entry" fails)" --debug
 	done
 	wait
+}
+
+# The proofs that run one VM after another, as a job of phase 1 beside
+# the pool (which then keeps one VM fewer going): the cores stay busy.
+# Their verdicts are said in phase 2, in order (replay_verdicts).
+serial_proofs() {
+	VERDICT_DEFERRED=1
+	interrupted
+	console_input
+	snapshot_proofs
+	accel_probe
 }
 
 # ---- phase 2: the verdicts ---------------------------------------------
@@ -692,10 +704,7 @@ for entry in "${BROKEN[@]}"; do
 	IFS='|' read -r name tests pattern boots rc <<< "$entry"
 	judge_broken "$name" "$tests" "$pattern" "$boots" "$rc"
 done
-interrupted
-console_input
-snapshot_proofs
-accel_probe
+replay_verdicts "$OUT/serial-proofs.log"
 judge_weakened
 echo "=== mutants: broken drivers for the tests the skeletons pass"
 judge_mutants "$FIRST_KERNEL" "${MUTANTS[@]}"
