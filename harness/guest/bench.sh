@@ -39,7 +39,7 @@ bench_fio() {
 bench_run() {
 	local module=$1 unload=$2 dev=$3 size=$4 engine=$5 iodepth=$6
 	local seconds=$7 jobs=$8 sched=$9 rc
-	local queue=/sys/block/${3#/dev/}/queue
+	local queue=/sys/block/${dev#/dev/}/queue
 	shift 9
 	fact kernel "$(uname -r)"
 	fact cpus "$(nproc)"

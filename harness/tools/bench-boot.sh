@@ -40,7 +40,7 @@ bare_initramfs() {
 	(cd "$OUT/bare/root" && find . | cpio -o -H newc --quiet) > "$OUT/bare/initramfs.cpio"
 }
 
-# The checker's own machine (vm.c): q35, PVH, 512 MiB, 2 CPUs.
+# The checker's own machine (vm.c): q35, PVH, 512 MiB, 2 CPUs, vmgenid.
 bare_boot() {
 	local accel=tcg,thread=single start
 	local cpu=qemu64,+rdrand
@@ -48,7 +48,7 @@ bare_boot() {
 	start=$(now)
 	timeout 60 qemu-system-x86_64 -machine q35 -accel "$accel" \
 		-cpu "$cpu" -m 512 -smp 2 -nodefaults -display none \
-		-no-reboot -kernel "$KBOOT" -initrd "$OUT/bare/initramfs.cpio" \
+		-device vmgenid,guid=auto -no-reboot -kernel "$KBOOT" -initrd "$OUT/bare/initramfs.cpio" \
 		-append "console=ttyS0 quiet panic=-1 no_timer_check" \
 		-serial "file:$OUT/bare/console.log" -monitor none ||
 		say "the bare boot failed: see $OUT/bare/console.log"

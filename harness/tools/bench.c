@@ -253,11 +253,17 @@ static int read_env(struct bench *b)
 	return 0;
 }
 
+/* Is d a row of lab's solution? */
+static bool of_lab(const struct driver *d, const char *lab)
+{
+	return d->lab && !strcmp(d->lab, lab);
+}
+
 /* The row that first names lab: its module serves the later rows too. */
 static int first_row_of(const struct bench *b, const char *lab)
 {
 	for (int i = 0; i < b->nrows; i++)
-		if (b->drv[i]->lab && !strcmp(b->drv[i]->lab, lab))
+		if (of_lab(b->drv[i], lab))
 			return i;
 	return -1;
 }
@@ -273,7 +279,7 @@ static bool twin_of_lab(const char *lab, int i)
 	for (int k = 0; k < NDRIVERS; k++) {
 		const struct driver *d = &drivers[k];
 
-		if (d->lab && !strcmp(d->lab, lab) &&
+		if (of_lab(d, lab) &&
 		    ((d->twin && !strcmp(d->twin, drivers[i].label)) ||
 		     (d->twin_again &&
 		      !strcmp(d->twin_again, drivers[i].label))))
@@ -291,8 +297,8 @@ static int choose_rows(struct bench *b)
 	const char *lab = b->o.lab;
 
 	for (int i = 0; i < NDRIVERS; i++)
-		if (!lab || i == 0 || twin_of_lab(lab, i) ||
-		    (drivers[i].lab && !strcmp(drivers[i].lab, lab)))
+		if (!lab || i == 0 || of_lab(&drivers[i], lab) ||
+		    twin_of_lab(lab, i))
 			b->drv[b->nrows++] = &drivers[i];
 	if (lab && first_row_of(b, lab) < 0) {
 		printf("bench: --lab %s: no such lab in the table (lab02-bio, lab03-request, lab04-mq).\n",
